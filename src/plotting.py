@@ -1,0 +1,455 @@
+"""Shared figures for the book: one style, generated alt text, small deterministic PNGs.
+
+Chapter authors use three calls::
+
+    import plotting
+    plotting.show("elu", x=(-5, 5), alpha=1.0)          # f and f' side by side
+    plotting.show_many(["relu", ("gelu", {"approximate": "tanh"}), "silu"],
+                       x=(-5, 5), derivative=True)       # several activations overlaid
+    plotting.figure(fig, alt="What the figure shows")   # any hand-made matplotlib figure
+
+Each returns a display object. Put it last in a cell (or pass it to ``IPython.display.display``);
+the cell output then carries ``text/html`` (an ``<img alt=...>`` with an embedded PNG) and
+``text/plain`` (the alt text). Every value drawn comes from :mod:`activations`; the alt text is
+built from the registry (title, parameters) and from the drawn data (where f and f' go on the
+plotted interval), so you never write it by hand for library curves.
+
+Style and dark mode
+-------------------
+Importing this module applies the shared style to matplotlib (``STYLE``): the Okabe-Ito palette
+``COLORS`` (safe for the common forms of colour blindness; curves also differ by line style),
+11 pt fonts, light grid. PNGs have a *transparent* background and dark-grey text; in the book's
+dark mode the rule in ``_static/afx.css`` gives every ``img.afx-fig`` / ``img.afx-frame`` a light
+card behind it, so text and curves stay readable without a second set of images.
+
+Determinism
+-----------
+The PNG carries no timestamp or software tag and is colour-quantised (64 colours) and optimised,
+so outputs are small (a two-panel figure is ~15-25 kB) and identical across runs; nbval's
+sanitize file only has to mask the ``data:image/png;base64,...`` payload.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import numbers
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+import activations as A
+
+__all__ = ["COLORS", "COLOR_NAMES", "LINESTYLES", "STYLE", "FigureDisplay", "show", "show_many", "figure",
+           "apply_style", "png_bytes", "fmt", "param_label", "describe_params"]
+
+#: Okabe & Ito (2008) palette, in the order curves use it.
+COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+#: Plain names of ``COLORS`` used in alt texts.
+COLOR_NAMES = ("blue", "orange", "green", "vermillion", "pink", "sky blue", "black", "yellow")
+#: Line styles paired with ``COLORS`` so curves differ by more than colour.
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1)), (0, (1, 1)), "-")
+
+TEXT_COLOR = "#222222"
+GRID_COLOR = "#b0b0b0"
+DPI = 100
+
+STYLE = {
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.fontsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "lines.linewidth": 2.0,
+    "axes.prop_cycle": matplotlib.cycler(color=list(COLORS)),
+    "axes.grid": True,
+    "grid.color": GRID_COLOR,
+    "grid.alpha": 0.5,
+    "grid.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "text.color": TEXT_COLOR,
+    "axes.labelcolor": TEXT_COLOR,
+    "axes.edgecolor": "#555555",
+    "xtick.color": TEXT_COLOR,
+    "ytick.color": TEXT_COLOR,
+    "figure.facecolor": "none",
+    "axes.facecolor": "none",
+    "savefig.transparent": True,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "axes.unicode_minus": True,
+    "svg.hashsalt": "afx",
+}
+
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "lambd": "λ", "lambda": "λ", "temperature": "T",
+          "slope": "slope", "at_zero": "f(0)"}
+
+
+def apply_style():
+    """Apply the shared style to matplotlib's global ``rcParams`` (done once on import)."""
+    matplotlib.rcParams.update(STYLE)
+
+
+apply_style()
+
+
+# ----------------------------------------------------------------------------------------------
+# small formatting helpers (also used by explore and quiz)
+# ----------------------------------------------------------------------------------------------
+def fmt(v, digits=3):
+    """Format a number for people: up to ``digits`` significant digits, Unicode minus, ∞."""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, numbers.Real):
+        v = float(v)
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "∞" if v > 0 else "−∞"
+        if v == 0:
+            return "0"
+        s = f"{v:.{digits}g}"
+        if "e" in s:
+            m, e = s.split("e")
+            s = f"{m}×10^{int(e)}"
+        return s.replace("-", "−")
+    return str(v)
+
+
+def param_label(name):
+    """Reader-facing symbol of a parameter (``alpha`` -> ``α``); unknown names are returned as is."""
+    return _GREEK.get(name, name)
+
+
+def describe_params(params):
+    """``{"alpha": 1.0}`` -> ``"α = 1"``; several are joined with commas."""
+    return ", ".join(f"{param_label(k)} = {fmt(v)}" for k, v in params.items())
+
+
+def _title_with_params(act, params):
+    p = describe_params(params)
+    return f"{act.title} with {p}" if p else act.title
+
+
+# ----------------------------------------------------------------------------------------------
+# argument checking
+# ----------------------------------------------------------------------------------------------
+def _activation(name, *, argname="name"):
+    """Look up an activation; ``name`` may be a str or an Activation object."""
+    if isinstance(name, str):
+        return A.get(name)  # ValueError naming the unknown activation
+    if hasattr(name, "name") and getattr(A, "REGISTRY", {}).get(getattr(name, "name", None)) is name:
+        return name
+    raise TypeError(f"{argname} must be the name of an activation (a str), got {type(name).__name__}")
+
+
+def _check_params(act, params, *, where):
+    """Reject unknown parameters and out-of-range values with a message naming the parameter."""
+    known = {p.name: p for p in getattr(act, "params", ())}
+    for key, value in params.items():
+        if key not in known:
+            names = ", ".join(known) or "none"
+            raise TypeError(f"{where}: {act.name} has no parameter {key!r} (its parameters: {names})")
+        p = known[key]
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and isinstance(p.default, numbers.Real):
+            v = float(value)
+            if math.isnan(v):
+                raise ValueError(f"{where}: parameter {key!r} of {act.name} must be a number, got nan")
+            lo, hi = getattr(p, "low", -math.inf), getattr(p, "high", math.inf)
+            lo_open, hi_open = getattr(p, "low_open", False), getattr(p, "high_open", False)
+            if lo is not None and (v < lo or (lo_open and v == lo)):
+                raise ValueError(f"{where}: parameter {key!r} of {act.name} must be {'>' if lo_open else '≥'} {fmt(lo)}, got {value!r}")
+            if hi is not None and (v > hi or (hi_open and v == hi)):
+                raise ValueError(f"{where}: parameter {key!r} of {act.name} must be {'<' if hi_open else '≤'} {fmt(hi)}, got {value!r}")
+    return dict(params)
+
+
+def _check_interval(x, *, argname="x", where="show"):
+    """``x`` must be a pair (low, high) of finite reals with low < high."""
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != 2:
+        raise TypeError(f"{where}: {argname} must be a pair (low, high), got {x!r}")
+    lo, hi = x
+    for v in (lo, hi):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"{where}: {argname} must hold two real numbers, got {x!r}")
+        if not math.isfinite(float(v)):
+            raise ValueError(f"{where}: {argname} must be finite, got {x!r}")
+    lo, hi = float(lo), float(hi)
+    if not lo < hi:
+        raise ValueError(f"{where}: {argname} needs low < high, got {x!r}")
+    return lo, hi
+
+
+def _elementwise(act, where):
+    if getattr(act, "kind", "elementwise") != "elementwise":
+        raise ValueError(f"{where}: {act.name} is a vector activation (it acts on whole vectors), so it has no "
+                         f"curve f(x); use explore.softmax for the softmax family")
+    return act
+
+
+def _has_derivative(act):
+    return callable(getattr(act, "derivative", None))
+
+
+# ----------------------------------------------------------------------------------------------
+# PNG rendering
+# ----------------------------------------------------------------------------------------------
+def png_bytes(fig, *, quantize=True, dpi=DPI):
+    """Render a matplotlib figure to small, deterministic PNG bytes (transparent background).
+
+    ``quantize=False`` skips the palette reduction (faster; used by live widgets)."""
+    if fig.canvas is None or not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, transparent=True, metadata={"Software": None})
+    data = buf.getvalue()
+    if not quantize:
+        return data
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(data))
+    img = img.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def data_uri(png):
+    """``data:image/png;base64,...`` for PNG bytes."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def png_size(png):
+    """(width, height) in pixels read from a PNG header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+class FigureDisplay:
+    """A rendered figure with alt text; displays as ``<img alt=...>`` in HTML and the alt text as plain text.
+
+    Attributes: ``png`` (bytes), ``alt`` (str), ``width``/``height`` (pixels), ``html`` (str).
+    """
+
+    def __init__(self, png, alt):
+        if not isinstance(alt, str) or not alt.strip():
+            raise ValueError("alt must be a non-empty description of the figure")
+        self.png = png
+        self.alt = alt.strip()
+        self.width, self.height = png_size(png)
+
+    @property
+    def html(self):
+        return (f'<figure class="afx-figure" style="margin:0">'
+                f'<img class="afx-fig" src="{data_uri(self.png)}" alt="{html.escape(self.alt, quote=True)}" '
+                f'width="{self.width}" height="{self.height}" style="max-width:100%;height:auto"/></figure>')
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html, "text/plain": self.alt}
+
+    def __repr__(self):
+        return f"<FigureDisplay {self.width}×{self.height}: {self.alt}>"
+
+
+def figure(fig, alt):
+    """Wrap a hand-made matplotlib figure for display with alt text, then close it.
+
+    ``alt`` says what the figure shows (what is drawn in which colour, the axes ranges,
+    the point to notice). The figure is rendered once and closed, so the inline backend does
+    not show it a second time::
+
+        fig, ax = plt.subplots()
+        ax.plot(x, A.relu(x))
+        plotting.figure(fig, alt="ReLU in blue for x from −3 to 3: zero on the left, a line of slope 1 on the right")
+    """
+    if not hasattr(fig, "savefig"):
+        raise TypeError(f"figure: fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("figure: alt must be a non-empty description of the figure")
+    png = png_bytes(fig)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return FigureDisplay(png, alt)
+
+
+# ----------------------------------------------------------------------------------------------
+# library curves
+# ----------------------------------------------------------------------------------------------
+N_POINTS = 1001
+
+
+def _xgrid(lo, hi, n=N_POINTS):
+    x = np.linspace(lo, hi, n)
+    if lo < 0 < hi:  # put 0 on the grid so kinks are drawn sharp
+        x = np.union1d(x, [0.0])
+    return x
+
+
+def _span_text(values):
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return "not finite"
+    lo, hi = float(finite.min()), float(finite.max())
+    if math.isclose(lo, hi, rel_tol=1e-9, abs_tol=1e-12):
+        return f"constant {fmt(lo)}"
+    return f"from {fmt(lo)} to {fmt(hi)}"
+
+
+def _style_axes(ax, lo, hi):
+    ax.axhline(0, color="#888888", lw=0.8, zorder=0)
+    ax.axvline(0, color="#888888", lw=0.8, zorder=0)
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("x")
+
+
+def _pad_ylim(ax, values_list, pad=0.08):
+    vals = np.concatenate([np.ravel(v)[np.isfinite(np.ravel(v))] for v in values_list] or [np.zeros(1)])
+    if vals.size == 0:
+        vals = np.zeros(1)
+    lo, hi = float(vals.min()), float(vals.max())
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.5, hi + 0.5
+    d = (hi - lo) * pad
+    ax.set_ylim(lo - d, hi + d)
+    return lo - d, hi + d
+
+
+def curve_data(act, lo, hi, params, n=N_POINTS):
+    """x grid and f, f' (None if the activation has no derivative) from the library."""
+    x = _xgrid(lo, hi, n)
+    y = np.asarray(act(x, **params), dtype=float)
+    dy = np.asarray(act.derivative(x, **params), dtype=float) if _has_derivative(act) else None
+    return x, y, dy
+
+
+def pair_alt(act, params, lo, hi, y, dy):
+    """Alt text for the f / f' pair figure."""
+    head = _title_with_params(act, params)
+    if dy is None:
+        return f"{head}: f in blue, x from {fmt(lo)} to {fmt(hi)}; f goes {_span_text(y)}."
+    return (f"{head}: f in blue (left), f′ in orange (right), x from {fmt(lo)} to {fmt(hi)}; "
+            f"f goes {_span_text(y)}, f′ {_span_text(dy)}.")
+
+
+def pair_figure(act, size=(8.0, 3.0)):
+    """An empty f / f' figure with two line artists; returns (fig, axes, lines)."""
+    fig = Figure(figsize=size, dpi=DPI)
+    FigureCanvasAgg(fig)
+    ncols = 2 if _has_derivative(act) else 1
+    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    lines = []
+    for i, ax in enumerate(axes):
+        ax.set_title("f(x)" if i == 0 else "f′(x)")
+        (ln,) = ax.plot([], [], color=COLORS[i], ls=LINESTYLES[0])
+        lines.append(ln)
+    fig.set_layout_engine("constrained")
+    return fig, axes, lines
+
+
+def show(name, x=(-5, 5), **params):
+    """Draw activation ``name`` (left) and its derivative (right) from the library.
+
+    ``x`` is the plotted interval (low, high); keyword arguments are the activation's parameters
+    (defaults from the registry for the rest). Returns a :class:`FigureDisplay`::
+
+        plotting.show("elu", x=(-5, 5), alpha=1.0)
+
+    Raises ValueError for an unknown activation, an out-of-range parameter or ``low >= high``,
+    TypeError for an unknown parameter.
+    """
+    act = _elementwise(_activation(name), "show")
+    lo, hi = _check_interval(x, where="show")
+    params = _check_params(act, params, where="show")
+    xs, y, dy = curve_data(act, lo, hi, params)
+    fig, axes, lines = pair_figure(act)
+    fig.suptitle(_title_with_params(act, params), fontsize=12)
+    lines[0].set_data(xs, y)
+    _style_axes(axes[0], lo, hi)
+    _pad_ylim(axes[0], [y])
+    if dy is not None:
+        lines[1].set_data(xs, dy)
+        _style_axes(axes[1], lo, hi)
+        _pad_ylim(axes[1], [dy])
+    return FigureDisplay(png_bytes(fig), pair_alt(act, params, lo, hi, y, dy))
+
+
+def parse_items(items, where="show_many"):
+    """Normalise ``["relu", ("gelu", {"approximate": "tanh"})]`` to [(Activation, params), ...]."""
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{where}: items must be a list of names or (name, params) pairs, got {items!r}")
+    out = []
+    for it in items:
+        if isinstance(it, tuple):
+            if len(it) != 2 or not isinstance(it[1], dict):
+                raise TypeError(f"{where}: each item is a name or a (name, params-dict) pair, got {it!r}")
+            act = _elementwise(_activation(it[0], argname="items"), where)
+            out.append((act, _check_params(act, it[1], where=where)))
+        else:
+            act = _elementwise(_activation(it, argname="items"), where)
+            out.append((act, {}))
+    if not out:
+        raise ValueError(f"{where}: items is empty")
+    if len(out) > len(COLORS):
+        raise ValueError(f"{where}: at most {len(COLORS)} curves fit on one figure, got {len(out)}")
+    return out
+
+
+def item_label(act, params):
+    return _title_with_params(act, params)
+
+
+def overlay_alt(pairs, lo, hi, derivative, n_panels):
+    parts = [f"{item_label(a, p)} ({COLOR_NAMES[i]})" for i, (a, p) in enumerate(pairs)]
+    listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    where = "f on the left, f′ on the right" if n_panels == 2 else ("f′" if derivative == "only" else "f")
+    return f"{listing}: {where}, x from {fmt(lo)} to {fmt(hi)}."
+
+
+def overlay_figure(n_panels, size=None):
+    size = size or ((8.0, 3.2) if n_panels == 2 else (5.5, 3.4))
+    fig = Figure(figsize=size, dpi=DPI)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, n_panels, squeeze=False)[0]
+    fig.set_layout_engine("constrained")
+    return fig, axes
+
+
+def draw_overlay(fig, axes, pairs, lo, hi, derivative):
+    """Draw several activations on ``axes`` (1 panel f, or 2 panels f and f′)."""
+    x = _xgrid(lo, hi)
+    panels = [("f(x)", False)] if not derivative else [("f(x)", False), ("f′(x)", True)]
+    for ax, (title, deriv) in zip(axes, panels):
+        ax.clear()
+        ys = []
+        for i, (act, p) in enumerate(pairs):
+            if deriv and not _has_derivative(act):
+                continue
+            y = np.asarray((act.derivative if deriv else act)(x, **p), dtype=float)
+            ys.append(y)
+            ax.plot(x, y, color=COLORS[i], ls=LINESTYLES[i], label=item_label(act, p))
+        ax.set_title(title)
+        _style_axes(ax, lo, hi)
+        _pad_ylim(ax, ys)
+    axes[0].legend(loc="best", frameon=False)
+
+
+def show_many(items, x=(-5, 5), derivative=False):
+    """Overlay several activations on one figure (f; with ``derivative=True`` f and f′ side by side).
+
+    ``items`` is a list of names or ``(name, params)`` pairs::
+
+        plotting.show_many(["relu", ("gelu", {"approximate": "tanh"}), "silu"], x=(-5, 5), derivative=True)
+    """
+    pairs = parse_items(items)
+    lo, hi = _check_interval(x, where="show_many")
+    if not isinstance(derivative, (bool, np.bool_)):
+        raise TypeError(f"show_many: derivative must be True or False, got {derivative!r}")
+    n_panels = 2 if derivative else 1
+    fig, axes = overlay_figure(n_panels)
+    draw_overlay(fig, axes, pairs, lo, hi, bool(derivative))
+    return FigureDisplay(png_bytes(fig), overlay_alt(pairs, lo, hi, derivative, n_panels))
