@@ -1,0 +1,96 @@
+# Build, test and maintenance commands of the book. `make book` and `make test` are all a newcomer needs.
+# Works on a fresh machine with python3 (+venv), make, node/npm and access to the package registries.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON    ?= python3
+VENV      := .venv
+BIN       := $(VENV)/bin
+PY        := $(BIN)/python
+PY_STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+MATHJAX_SRC := node_modules/mathjax/es5
+# html_extra_path (see _config.yml) copies _extra/ into the site root, so this lands in _build/html/_static/mathjax/.
+MATHJAX_DIR := _extra/_static/mathjax
+MATHJAX_STAMP := $(MATHJAX_DIR)/.stamp
+JB_FLAGS  := -W -n --keep-going
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Notebooks: every .ipynb under chapters/ (checkpoints excluded); `make execute NB=path` runs just one.
+NOTEBOOKS  = $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' | sort)
+NB        ?=
+
+.PHONY: help install book test test-lib test-notebooks test-build test-browser chromium bench execute linkcheck clean distclean
+
+help:
+	@echo "make book       build the site into _build/html (installs .venv and node_modules when needed)"
+	@echo "make test       library/tool tests, strict nbval on every notebook, the -W build, browser tests"
+	@echo "make execute    re-run notebooks in place (NB=chapters/x/01_y.ipynb for one)"
+	@echo "make bench      run benchmarks/run.py"
+	@echo "make linkcheck  check external links (needs internet; not part of make test)"
+	@echo "make clean      remove the build; make distclean also removes .venv and node_modules"
+
+# --- environment -------------------------------------------------------------------------------
+$(PY_STAMP): requirements.txt pyproject.toml
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(MATHJAX_STAMP): $(NODE_STAMP)
+	rm -rf $(MATHJAX_DIR)
+	mkdir -p $(MATHJAX_DIR)/output/chtml $(MATHJAX_DIR)/input/tex
+	cp $(MATHJAX_SRC)/tex-mml-chtml.js $(MATHJAX_DIR)/
+	cp -R $(MATHJAX_SRC)/output/chtml/fonts $(MATHJAX_DIR)/output/chtml/
+	cp -R $(MATHJAX_SRC)/input/tex/extensions $(MATHJAX_DIR)/input/tex/
+	@touch $@
+
+install: $(PY_STAMP) $(MATHJAX_STAMP)
+
+# --- the book --------------------------------------------------------------------------------------
+# Sphinx is incremental: only changed pages are re-read and re-written.
+book: install
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(PY) tools/check_offline.py _build/html
+
+# --- tests (in this order) -------------------------------------------------------------------------
+test: test-lib test-notebooks test-build test-browser
+
+test-lib: $(PY_STAMP)
+	$(PY) -m pytest tests --ignore=tests/browser
+
+# Strict nbval: every committed output must be reproduced (never --nbval-lax).
+test-notebooks: $(PY_STAMP)
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	    -p no:cacheprovider --ignore-glob='*/.ipynb_checkpoints/*' --ignore-glob='*/_build/*' chapters
+
+test-build: book
+
+# Browser tests of the built site; skipped cleanly while tests/browser has no test files.
+test-browser: install
+	@if ls tests/browser/test_*.py >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory chromium && $(PY) -m pytest tests/browser; \
+	else echo "tests/browser has no tests yet: browser tests skipped"; fi
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	    $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; \
+	fi
+
+# --- other tasks -----------------------------------------------------------------------------------
+bench: $(PY_STAMP)
+	$(PY) benchmarks/run.py
+
+execute: $(PY_STAMP)
+	$(PY) tools/execute_notebooks.py $(if $(NB),$(NB),$(NOTEBOOKS))
+
+linkcheck: install
+	$(BIN)/jupyter-book build . --builder linkcheck
+
+clean:
+	rm -rf _build $(MATHJAX_DIR)
+
+distclean: clean
+	rm -rf $(VENV) node_modules
