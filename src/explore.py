@@ -1,0 +1,509 @@
+"""Explorers: sliders that redraw an activation, in a live kernel AND on the static site.
+
+::
+
+    import explore
+    explore.explore("elu", alpha=(0.1, 2.0), x=(-5, 5))     # one slider per parameter range you give
+    explore.compare(["relu", "gelu", ("leaky_relu", {"alpha": 0.1})])   # overlay; slider zooms the x range
+    explore.softmax(logits=[2.0, 1.0, 0.1], temperature=(0.1, 10.0))  # probabilities vs temperature
+
+Put the call last in a cell. Its output is ONE mimebundle with two views:
+
+* ``application/vnd.jupyter.widget-view+json`` — ipywidgets sliders linked (``observe``) to an
+  ``Image`` widget, redrawn from :mod:`activations` in the kernel (JupyterLab, Binder);
+* ``text/html`` — a self-contained fallback for the static site (no kernel, no network, works from
+  ``file://``): ``<input type="range">`` controls with labels and visible values, and PNG frames
+  rendered *in Python* from the library for a grid of parameter values; a small inline script
+  swaps ``img.afx-frame``'s ``src`` (no formula is ever evaluated in JavaScript). Without
+  JavaScript the reader sees the frame at the default values.
+
+The site configuration decides which view wins (``text/html`` on the static site).
+
+Arguments
+---------
+``explore(name, x=(-5, 5), max_frames=48, **params)``: each keyword that is a pair ``(low, high)``
+(or a triple ``(low, high, step)``) becomes a slider over that range; a plain number fixes the
+parameter. The static grid uses "nice" steps (1, 2, 2.5 or 5 × 10^k) and at most ``max_frames``
+frames in total (21 per slider at most), so one explorer stays well under 600 kB. The x range is
+fixed in the static view; the live widget adds an "x range" zoom slider.
+
+Ids in the HTML derive from the arguments and a per-kernel counter (never random), so re-running
+a notebook gives identical HTML and several explorers can share a page.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import math
+import numbers
+import re
+
+import numpy as np
+
+import activations as A
+import plotting as P
+
+__all__ = ["explore", "compare", "softmax", "Explorer", "Control", "nice_grid"]
+
+_COUNTER = itertools.count(1)
+MAX_PER_SLIDER = 21
+ZOOMS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# grids and controls
+# ----------------------------------------------------------------------------------------------
+def _clean(v):
+    v = round(float(v), 12)
+    return 0.0 if v == 0 else v
+
+
+def nice_grid(low, high, max_n=MAX_PER_SLIDER, step=None):
+    """Slider values from ``low`` to ``high`` (both included) on a "nice" step, at most ``max_n``+2 values."""
+    if step is None:
+        raw = (high - low) / max(max_n - 1, 1)
+        mag = 10.0 ** math.floor(math.log10(raw))
+        step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-9))
+    k0 = math.ceil(low / step - 1e-9)
+    vals = []
+    k = k0
+    while k * step <= high + 1e-9 * step:
+        vals.append(_clean(k * step))
+        k += 1
+    vals = sorted(set([_clean(low)] + vals + [_clean(high)]))
+    # drop points crowding an endpoint (closer than half a step)
+    out = [vals[0]]
+    for v in vals[1:-1]:
+        if v - out[-1] >= step / 2 and vals[-1] - v >= step / 2:
+            out.append(v)
+    out.append(vals[-1])
+    return out, step
+
+
+class Control:
+    """One slider: parameter ``name``, reader-facing ``label``, the static ``values`` and the initial index."""
+
+    def __init__(self, name, label, values, init, *, log=False, step=None, fmt_digits=3):
+        self.name, self.label, self.values, self.init = name, label, list(values), int(init)
+        self.log, self.step, self.fmt_digits = log, step, fmt_digits
+
+    @property
+    def texts(self):
+        return [P.fmt(v, self.fmt_digits) for v in self.values]
+
+    def widget(self):
+        import ipywidgets as W
+
+        lo, hi, v = self.values[0], self.values[-1], self.values[self.init]
+        style = {"description_width": "initial"}
+        if self.log:
+            return W.FloatLogSlider(value=v, base=10, min=math.log10(lo), max=math.log10(hi),
+                                    step=(math.log10(hi) - math.log10(lo)) / 100, description=self.label,
+                                    readout_format=".3g", style=style, continuous_update=True)
+        step = (self.step or (hi - lo) / 20) / 5
+        return W.FloatSlider(value=v, min=lo, max=hi, step=step, description=self.label,
+                             readout_format=".3g", style=style, continuous_update=True)
+
+
+def _range_arg(where, key, value):
+    """Validate ``key=(low, high[, step])``; returns (low, high, step or None)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or len(value) not in (2, 3):
+        raise TypeError(f"{where}: {key} must be a number or a range (low, high) / (low, high, step), got {value!r}")
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(float(v)):
+            raise TypeError(f"{where}: {key} must hold finite real numbers, got {value!r}")
+    lo, hi = float(value[0]), float(value[1])
+    if not lo < hi:
+        raise ValueError(f"{where}: range of {key} needs low < high, got {value!r}")
+    step = None
+    if len(value) == 3:
+        step = float(value[2])
+        if not 0 < step <= hi - lo:
+            raise ValueError(f"{where}: step of {key} must be in (0, high − low], got {value[2]!r}")
+    return lo, hi, step
+
+
+def _slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
+
+
+def _make_id(kind, *parts):
+    key = json.dumps(parts, sort_keys=True, default=repr)
+    h = hashlib.sha1(key.encode()).hexdigest()[:6]
+    return f"afx-{kind}-{_slug(str(parts[0]))}-{h}-{next(_COUNTER)}"
+
+
+# ----------------------------------------------------------------------------------------------
+# the display object
+# ----------------------------------------------------------------------------------------------
+_JS = r"""(function(){
+var s=document.currentScript,r=(s&&s.parentNode&&s.parentNode.classList&&s.parentNode.classList.contains("afx-explorer"))?s.parentNode:document.getElementById(%(id)s);
+if(!r||r.getAttribute("data-afx-ready"))return;r.setAttribute("data-afx-ready","1");
+var d=JSON.parse(r.querySelector("script.afx-data").textContent),img=r.querySelector("img.afx-frame"),
+ins=r.querySelectorAll("input[type=range]"),outs=r.querySelectorAll("output.afx-value");
+d.frames[d.init]=img.getAttribute("src");
+function upd(){var k,i=0;for(k=0;k<ins.length;k++){var v=+ins[k].value;i=i*d.shape[k]+v;
+outs[k].textContent=d.texts[k][v];ins[k].setAttribute("aria-valuetext",d.names[k]+" = "+d.texts[k][v]);}
+if(img.getAttribute("src")!==d.frames[i]){img.src=d.frames[i];}img.alt=d.alts[i];}
+for(var k=0;k<ins.length;k++){ins[k].addEventListener("input",upd);ins[k].addEventListener("change",upd);}
+upd();})();"""
+
+
+class Explorer:
+    """An explorer's two views. Build with :func:`explore`, :func:`compare` or :func:`softmax`.
+
+    ``controls``: list of :class:`Control`; ``render(values, live)`` returns ``(png, alt)`` for one
+    tuple of control values. Attributes after construction: ``id``, ``frames`` (PNG bytes in
+    row-major order of the controls), ``alts``, ``html``, ``title``.
+    """
+
+    def __init__(self, kind, key, title, controls, render, live_render=None, extra_widgets=None, note=""):
+        self.kind, self.title, self.controls, self._render = kind, title, controls, render
+        self._live_render = live_render
+        self._extra_widgets = extra_widgets or []
+        self.note = note
+        self.id = _make_id(kind, *key)
+        self.shape = [len(c.values) for c in controls]
+        self.frames, self.alts = [], []
+        for combo in itertools.product(*[c.values for c in controls]):
+            png, alt = render(combo)
+            self.frames.append(png)
+            self.alts.append(alt)
+        self.init_index = int(np.ravel_multi_index([c.init for c in controls], self.shape)) if controls else 0
+        self.html = self._html()
+        self._widget = None
+
+    # -- static view ---------------------------------------------------------------------------
+    def _html(self):
+        i0 = self.init_index
+        png0 = self.frames[i0]
+        w, h = P.png_size(png0)
+        rows = []
+        for k, c in enumerate(self.controls):
+            cid = f"{self.id}-{_slug(c.name)}"
+            t = c.texts
+            rows.append(
+                f'<div class="afx-control" style="display:flex;align-items:center;gap:.6em;margin:.2em 0">'
+                f'<label for="{cid}" style="min-width:8em">{html.escape(c.label)}</label>'
+                f'<input type="range" id="{cid}" name="{cid}" min="0" max="{len(c.values) - 1}" step="1" '
+                f'value="{c.init}" data-param="{html.escape(c.name)}" '
+                f'aria-valuetext="{html.escape(c.label)} = {html.escape(t[c.init])}" style="flex:1 1 auto;max-width:22em"/>'
+                f'<output class="afx-value" for="{cid}" style="min-width:4em;font-variant-numeric:tabular-nums">'
+                f'{html.escape(t[c.init])}</output></div>')
+        data = {"shape": self.shape, "init": i0, "names": [c.label for c in self.controls],
+                "texts": [c.texts for c in self.controls], "alts": self.alts,
+                "frames": [None if i == i0 else P.data_uri(p) for i, p in enumerate(self.frames)]}
+        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        note = f'<p class="afx-note" style="margin:.2em 0;font-size:90%">{html.escape(self.note)}</p>' if self.note else ""
+        return (f'<div class="afx-explorer" id="{self.id}" data-afx-kind="{self.kind}" role="group" '
+                f'aria-label="{html.escape(self.title)}">'
+                f'<div class="afx-controls">{"".join(rows)}</div>'
+                f'<img class="afx-frame" src="{P.data_uri(png0)}" alt="{html.escape(self.alts[i0])}" '
+                f'width="{w}" height="{h}" style="max-width:100%;height:auto"/>{note}'
+                f'<script type="application/json" class="afx-data">{blob}</script>'
+                f'<script>{_JS % {"id": json.dumps(self.id)}}</script></div>')
+
+    # -- live view -----------------------------------------------------------------------------
+    def widget(self):
+        """The ipywidgets view (built once): sliders + zoom (if any) + an Image redrawn on every change."""
+        if self._widget is not None:
+            return self._widget
+        import ipywidgets as W
+
+        sliders = [c.widget() for c in self.controls] + [f() for f in self._extra_widgets]
+        img = W.Image(format="png", value=self._live(sliders), layout=W.Layout(max_width="100%", height="auto"))
+
+        def redraw(_change=None):
+            img.value = self._live(sliders)
+
+        for s in sliders:
+            s.observe(redraw, names="value")
+        self._widget = W.VBox([*sliders, img], layout=W.Layout(align_items="flex-start"))
+        self._widget.add_class("afx-widget")
+        self._image = img
+        self._sliders = sliders
+        return self._widget
+
+    def _live(self, sliders):
+        values = [s.value for s in sliders]
+        render = self._live_render or (lambda vals: self._render(vals)[0])
+        return render(values)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {}
+        try:
+            bundle.update(self.widget()._repr_mimebundle_())
+        except Exception:  # no widget support: the static view alone is still correct
+            pass
+        bundle["text/html"] = self.html
+        bundle["text/plain"] = f"{self.title} (interactive; static view: {len(self.frames)} frames)"
+        return bundle
+
+    def __repr__(self):
+        return f"<Explorer {self.id}: {self.title}, {len(self.frames)} frames, {len(self.html)} bytes of HTML>"
+
+
+# ----------------------------------------------------------------------------------------------
+# explore(name, **ranges)
+# ----------------------------------------------------------------------------------------------
+FRAME_SIZE = (6.4, 2.5)
+
+
+def _per_slider(n_sliders, max_frames):
+    if n_sliders == 0:
+        return 1
+    return max(2, min(MAX_PER_SLIDER, int(math.floor(max_frames ** (1.0 / n_sliders) + 1e-9))))
+
+
+def _zoom_widget(lo, hi):
+    import ipywidgets as W
+
+    c, half = (lo + hi) / 2, (hi - lo) / 2
+    opts = [(f"{P.fmt(c - z * half)} to {P.fmt(c + z * half)}", z) for z in ZOOMS]
+    return W.SelectionSlider(options=opts, value=1.0, description="x range", style={"description_width": "initial"},
+                             continuous_update=True)
+
+
+def explore(name, x=(-5, 5), max_frames=48, **params):
+    """Sliders for the parameters of activation ``name``; f and f′ redrawn from the library.
+
+    ``explore("elu", alpha=(0.1, 2.0), x=(-5, 5))`` gives one slider for α from 0.1 to 2.
+    Keywords: each parameter as ``(low, high)``, ``(low, high, step)`` (a slider) or a number (fixed);
+    ``x`` the plotted interval; ``max_frames`` the static frame budget (default 48).
+    A faint dashed grey curve shows the library defaults for comparison.
+    Unknown activation/parameter, ``low >= high`` or values outside the parameter's domain raise
+    ValueError/TypeError naming the argument.
+    """
+    act = P._elementwise(P._activation(name), "explore")
+    lo, hi = P._check_interval(x, where="explore")
+    if isinstance(max_frames, bool) or not isinstance(max_frames, numbers.Integral) or max_frames < 2:
+        raise ValueError(f"explore: max_frames must be an integer ≥ 2, got {max_frames!r}")
+    known = {p.name: p for p in act.params}
+    fixed, ranges = {}, {}
+    for key, value in params.items():
+        if key not in known:
+            raise TypeError(f"explore: {act.name} has no parameter {key!r} (its parameters: {', '.join(known) or 'none'})")
+        if isinstance(value, (tuple, list)):
+            ranges[key] = _range_arg("explore", key, value)
+        else:
+            fixed[key] = value
+    P._check_params(act, fixed, where="explore")
+    n = _per_slider(len(ranges), max_frames)
+    controls = []
+    defaults = dict(getattr(act, "example_params", None) or getattr(act, "defaults", {p.name: p.default for p in act.params}))
+    for key, (rlo, rhi, step) in ranges.items():
+        values, step = nice_grid(rlo, rhi, n, step)
+        if len(values) > n and len(ranges) > 1:
+            values, step = nice_grid(rlo, rhi, max(2, n - 2), None)
+        for v in values:  # every grid value must be legal for the library
+            P._check_params(act, {key: v}, where="explore")
+        d = defaults.get(key)
+        target = float(d) if isinstance(d, numbers.Real) and rlo <= d <= rhi else (rlo + rhi) / 2
+        init = int(np.argmin([abs(v - target) for v in values]))
+        label = P.param_label(key)
+        label = f"{label} ({key})" if label != key else key
+        controls.append(Control(key, label, values, init, step=step))
+    total = int(np.prod([len(c.values) for c in controls])) if controls else 1
+    if total > max(max_frames, MAX_PER_SLIDER + 2):
+        raise ValueError(f"explore: {total} static frames exceed max_frames={max_frames}; give fewer ranges or a larger step")
+
+    ref_params = {k: v for k, v in defaults.items() if isinstance(v, numbers.Real) or k in fixed}
+    ref_params.update(fixed)
+    xs = P._xgrid(lo, hi, 601)
+    ref_y = np.asarray(act(xs, **ref_params), dtype=float)
+    ref_dy = np.asarray(act.derivative(xs, **ref_params), dtype=float) if P._has_derivative(act) else None
+
+    def params_for(combo):
+        p = dict(fixed)
+        p.update({c.name: v for c, v in zip(controls, combo)})
+        return p
+
+    # fixed y-limits over the whole grid so the curve visibly moves
+    ys, dys = [ref_y], [ref_dy] if ref_dy is not None else []
+    for combo in itertools.product(*[c.values for c in controls]):
+        _, y, dy = P.curve_data(act, lo, hi, params_for(combo), 601)
+        ys.append(y)
+        if dy is not None:
+            dys.append(dy)
+    fig, axes, lines = P.pair_figure(act, FRAME_SIZE)
+    ref_lines = []
+    for i, (ax, ry) in enumerate(zip(axes, [ref_y, ref_dy])):
+        P._style_axes(ax, lo, hi)
+        P._pad_ylim(ax, ys if i == 0 else dys)
+        (rl,) = ax.plot(xs, ry, color="#999999", lw=1.2, ls="--", zorder=1)
+        ref_lines.append(rl)
+    ref_text = P.describe_params(ref_params) or "the defaults"
+
+    def render(combo, n_points=601, quantize=True):
+        p = params_for(combo)
+        x_, y, dy = P.curve_data(act, lo, hi, p, n_points)
+        lines[0].set_data(x_, y)
+        if dy is not None:
+            lines[1].set_data(x_, dy)
+        alt = P.pair_alt(act, p, lo, hi, y, dy) + f" Dashed grey: {ref_text}."
+        return P.png_bytes(fig, quantize=quantize), alt
+
+    # live view: its own figure, 1,000-point curves, x zoom
+    live = {}
+
+    def live_render(values):
+        if not live:
+            f2, ax2, ln2 = P.pair_figure(act, (8.0, 3.0))
+            rl2 = [ax.plot(xs, ry, color="#999999", lw=1.2, ls="--", zorder=1)[0]
+                   for ax, ry in zip(ax2, [ref_y, ref_dy])]
+            live.update(fig=f2, axes=ax2, lines=ln2, ref=rl2)
+        *vals, zoom = values
+        c, half = (lo + hi) / 2, (hi - lo) / 2 * float(zoom)
+        a, b = c - half, c + half
+        p = dict(fixed)
+        p.update({ctl.name: v for ctl, v in zip(controls, vals)})
+        x_, y, dy = P.curve_data(act, a, b, p, 1000)
+        rx = P._xgrid(a, b, 400)
+        rp = [np.asarray(act(rx, **ref_params), dtype=float)]
+        if dy is not None:
+            rp.append(np.asarray(act.derivative(rx, **ref_params), dtype=float))
+        for i, (ax, data) in enumerate(zip(live["axes"], [y, dy])):
+            live["lines"][i].set_data(x_, data)
+            live["ref"][i].set_data(rx, rp[i])
+            ax.set_xlim(a, b)
+            P._pad_ylim(ax, [data, rp[i]])
+        live["fig"].suptitle(P._title_with_params(act, p), fontsize=12)
+        return P.png_bytes(live["fig"], quantize=False)
+
+    title = f"Explore {act.title}" + (f": {', '.join(c.label for c in controls)}" if controls else "")
+    note = "" if controls else "No parameter range given: this view shows the defaults."
+    key = ("explore", act.name, [lo, hi], sorted(fixed.items()), [(k, v) for k, v in ranges.items()], max_frames)
+    key = (act.name,) + key
+    return Explorer("explorer", key, title, controls, render, live_render,
+                    extra_widgets=[lambda: _zoom_widget(lo, hi)], note=note)
+
+
+class _SpanControl(Control):
+    """A zoom slider whose visible values are x spans."""
+
+    def __init__(self, *args, texts, **kw):
+        super().__init__(*args, **kw)
+        self._texts = list(texts)
+
+    @property
+    def texts(self):
+        return self._texts
+
+    def widget(self):
+        import ipywidgets as W
+
+        return W.SelectionSlider(options=list(zip(self._texts, self.values)), value=self.values[self.init],
+                                 description=self.label, style={"description_width": "initial"})
+
+
+# ----------------------------------------------------------------------------------------------
+# compare(items)
+# ----------------------------------------------------------------------------------------------
+def compare(items, x=(-5, 5), derivative=True):
+    """Overlay two or more activations; the slider zooms the x range (×0.25 … ×10 of ``x``).
+
+    ``items``: names or ``(name, params)`` pairs, e.g. ``["relu", ("leaky_relu", {"alpha": 0.1})]``.
+    ``derivative=True`` (default) draws f and f′ side by side.
+    """
+    pairs = P.parse_items(items, where="compare")
+    if len(pairs) < 2:
+        raise ValueError(f"compare: items needs two or more activations, got {len(pairs)}")
+    lo, hi = P._check_interval(x, where="compare")
+    if not isinstance(derivative, (bool, np.bool_)):
+        raise TypeError(f"compare: derivative must be True or False, got {derivative!r}")
+    n_panels = 2 if derivative else 1
+    c, half = (lo + hi) / 2, (hi - lo) / 2
+    spans = [(_clean(c - z * half), _clean(c + z * half)) for z in ZOOMS]
+    ctl = _SpanControl("x", "x range", list(ZOOMS), ZOOMS.index(1.0),
+                       texts=[f"{P.fmt(a)} to {P.fmt(b)}" for a, b in spans])
+    fig, axes = P.overlay_figure(n_panels, (6.4, 2.7) if n_panels == 2 else (5.0, 3.0))
+
+    def render(combo, quantize=True):
+        z = combo[0]
+        a, b = _clean(c - z * half), _clean(c + z * half)
+        P.draw_overlay(fig, axes, pairs, a, b, bool(derivative))
+        return P.png_bytes(fig, quantize=quantize), P.overlay_alt(pairs, a, b, derivative, n_panels)
+
+    def live_render(values):
+        return render(values, quantize=False)[0]
+
+    title = "Compare " + ", ".join(P.item_label(a, p) for a, p in pairs)
+    key = ("compare", [(a.name, sorted(p.items())) for a, p in pairs], [lo, hi], bool(derivative))
+    return Explorer("explorer", key, title, [ctl], render, live_render)
+
+
+# ----------------------------------------------------------------------------------------------
+# softmax(logits, temperature)
+# ----------------------------------------------------------------------------------------------
+def softmax(logits=(2.0, 1.0, 0.1), temperature=(0.1, 10.0), frames=21):
+    """Bar chart of ``A.softmax(logits, temperature=T)`` with a (log-scale) temperature slider.
+
+    ``logits``: 2 to 12 finite numbers. ``temperature``: a range (low, high) with 0 < low < high
+    (static frames on a geometric grid, ``frames`` of them; T = 1 is on the grid when inside) or
+    a single positive number (no slider).
+    """
+    act = A.get("softmax")
+    if isinstance(logits, (str, bytes)):
+        raise TypeError(f"softmax: logits must be a list of numbers, got {logits!r}")
+    try:
+        z = np.asarray(logits, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"softmax: logits must be a list of numbers, got {logits!r}") from None
+    if z.ndim != 1 or not 2 <= z.size <= 12:
+        raise ValueError(f"softmax: logits must be a flat list of 2 to 12 numbers, got {logits!r}")
+    if not np.all(np.isfinite(z)):
+        raise ValueError(f"softmax: logits must be finite, got {logits!r}")
+    if isinstance(frames, bool) or not isinstance(frames, numbers.Integral) or not 2 <= frames <= 41:
+        raise ValueError(f"softmax: frames must be an integer from 2 to 41, got {frames!r}")
+    if isinstance(temperature, (tuple, list)):
+        tlo, thi, _ = _range_arg("softmax", "temperature", temperature[:2])
+        if tlo <= 0:
+            raise ValueError(f"softmax: temperature must be > 0, got {temperature!r}")
+        values = [_clean(float(f"{v:.12g}")) for v in np.geomspace(tlo, thi, frames)]
+        if tlo < 1 < thi:  # snap the grid point nearest to 1 onto exactly 1
+            i = int(np.argmin(np.abs(np.log(values))))
+            values[i] = 1.0
+        init = int(np.argmin(np.abs(np.log(values))))
+        controls = [Control("temperature", "temperature T", values, init, log=True)]
+    else:
+        if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not temperature > 0 \
+                or not math.isfinite(temperature):
+            raise ValueError(f"softmax: temperature must be a positive number or a range, got {temperature!r}")
+        controls = [Control("temperature", "temperature T", [float(temperature)], 0, log=True)]
+
+    labels = [f"z{''.join('₀₁₂₃₄₅₆₇₈₉'[int(d)] for d in str(i + 1))} = {P.fmt(v)}" for i, v in enumerate(z)]
+    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(5.0, 2.8), dpi=P.DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    fig.set_layout_engine("constrained")
+    pos = np.arange(z.size)
+    bars = ax.bar(pos, np.zeros(z.size), color=[P.COLORS[i % len(P.COLORS)] for i in range(z.size)])
+    texts = [ax.text(p, 0, "", ha="center", va="bottom", fontsize=10) for p in pos]
+    ax.set_xticks(pos, labels)
+    ax.set_ylim(0, 1.12)
+    ax.set_ylabel("probability")
+    ax.grid(axis="x", visible=False)
+    title = ax.set_title("")
+
+    def render(combo, quantize=True):
+        t = float(combo[0])
+        p = np.asarray(act(z, temperature=t), dtype=float)
+        for b, tx, v in zip(bars, texts, p):
+            b.set_height(v)
+            tx.set_position((tx.get_position()[0], v + 0.01))
+            tx.set_text(f"{v:.2f}")
+        title.set_text(f"softmax(z / T) at T = {P.fmt(t)}")
+        alt = (f"Softmax of logits {', '.join(P.fmt(v) for v in z)} at temperature T = {P.fmt(t)}: "
+               f"bar heights (probabilities) {', '.join(P.fmt(v, 2) for v in p)}.")
+        return P.png_bytes(fig, quantize=quantize), alt
+
+    def live_render(values):
+        return render(values, quantize=False)[0]
+
+    key = ("softmax", [float(v) for v in z], [c.values for c in controls])
+    return Explorer("explorer", key, "Softmax with temperature", controls, render, live_render)
