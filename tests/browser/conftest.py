@@ -1,0 +1,142 @@
+"""Fixtures of the browser tests; the helpers live in afx_browser.py (see its docstring)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from afx_browser import (AXE, CHROMIUM, CHROMIUM_ARGS, FIXTURES, HAVE_SITE, NO_SITE, REPORT, SITE, VIEWPORT, _VISITS,
+                         Recorder, Visit, local_file, run_axe, screenshot_path, serve, wait_mathjax,
+                         MATH_INFO_JS, VISIBLE_TEXT_JS, IMAGES_JS)
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    if not HAVE_SITE:
+        pytest.skip(NO_SITE)
+    httpd = serve(SITE)
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def fixture_url():
+    httpd = serve(FIXTURES)
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Factory: a page in a fresh context (clean cache, so every resource is requested and recorded)."""
+    contexts = []
+
+    def make(viewport=VIEWPORT, **kw):
+        ctx = browser.new_context(viewport=viewport, **kw)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for c in contexts:
+        c.close()
+
+
+
+
+@pytest.fixture(scope="session")
+def visit(browser, site_url):
+    """visit(rel) -> Visit: load the page once per session and record everything the page tests check."""
+
+    def get(rel: str) -> Visit:
+        if rel in _VISITS:
+            return _VISITS[rel]
+        ctx = browser.new_context(viewport=VIEWPORT)
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        rec = Recorder().attach(page)
+        url = site_url + rel
+        v = Visit(rel=rel, url=url, rec=rec)
+        try:
+            page.goto(url, wait_until="load")
+            v.mathjax = wait_mathjax(page)
+            page.wait_for_load_state("networkidle")
+            v.title = page.title()
+            v.math = page.evaluate(MATH_INFO_JS)
+            v.visible_text = page.evaluate(VISIBLE_TEXT_JS)
+            v.images = page.evaluate(IMAGES_JS)
+            v.counts = page.evaluate("""() => ({
+                explorers: document.querySelectorAll('div.afx-explorer').length,
+                quizzes: document.querySelectorAll('div.afx-quiz').length,
+                questions: document.querySelectorAll('div.afx-quiz div.afx-question').length})""")
+            v.screenshot = screenshot_path(rel)
+            page.screenshot(path=str(v.screenshot))
+            # page weight: the HTML and everything it loaded, as files on disk
+            files = {}
+            for u, status in rec.responses:
+                f = local_file(u, site_url)
+                if f is not None:
+                    files[f] = f.stat().st_size
+            v.weight = {"total": sum(files.values()), "files": len(files),
+                        "html": (SITE / rel).stat().st_size,
+                        "largest": sorted(((s, str(f.relative_to(SITE))) for f, s in files.items()), reverse=True)[:3]}
+            REPORT["weight"][rel] = v.weight
+            if AXE.is_file():
+                v.axe = run_axe(page)
+                REPORT["axe"][rel] = v.axe
+        finally:
+            ctx.close()
+        _VISITS[rel] = v
+        return v
+
+    return get
+
+
+def pytest_terminal_summary(terminalreporter):
+    tr = terminalreporter
+    if REPORT["axe"]:
+        tr.section("axe-core violations (page x impact: number of rules violated / nodes)")
+        impacts = ["critical", "serious", "moderate", "minor"]
+        tr.write_line(f"{'page':60s} " + " ".join(f"{i:>9s}" for i in impacts))
+        for rel, vs in sorted(REPORT["axe"].items()):
+            cells = []
+            for i in impacts:
+                rules = [v for v in vs if v["impact"] == i]
+                cells.append(f"{len(rules)}/{sum(len(v['nodes']) for v in rules)}" if rules else "0")
+            tr.write_line(f"{rel:60s} " + " ".join(f"{c:>9s}" for c in cells))
+        rules = sorted({(v["impact"], v["id"], v["help"]) for vs in REPORT["axe"].values() for v in vs})
+        for imp, rid, hlp in rules:
+            tr.write_line(f"  [{imp}] {rid}: {hlp}")
+    if REPORT["weight"]:
+        tr.section("page weight (HTML + everything loaded, bytes on disk)")
+        tr.write_line(f"{'page':60s} {'html':>10s} {'total':>10s} {'files':>6s}  largest")
+        for rel, w in sorted(REPORT["weight"].items()):
+            big = ", ".join(f"{n} {s // 1024} KiB" for s, n in w["largest"][:2])
+            tr.write_line(f"{rel:60s} {w['html']:>10d} {w['total']:>10d} {w['files']:>6d}  {big}")
+    if REPORT["explorer"]:
+        tr.section("explorers: input -> new frame src latency, ms (measured in the page with performance.now())")
+        for key, rows in sorted(REPORT["explorer"].items()):
+            for label, how, ms in rows:
+                tr.write_line(f"{key:60s} {label:24s} {how:9s} {ms:7.2f}")
+    if REPORT["dark"]:
+        tr.section("dark mode: luminance of images (p5, p95, spread) as rendered")
+        for key, rows in sorted(REPORT["dark"].items()):
+            for row in rows:
+                tr.write_line(f"{key:50s} {row}")
+    for note in REPORT["notes"]:
+        tr.write_line(note)

@@ -1,0 +1,100 @@
+"""Every page of the built site: offline, no errors, math typeset, accessible, light enough, screenshotted."""
+from __future__ import annotations
+
+import re
+import statistics
+
+import pytest
+
+from afx_browser import AXE, HAVE_SITE, NO_SITE, PAGES, REPORT, SITE, page_params
+
+# \( \[ $$ left in the text means MathJax did not run; $…$ holding TeX means some Markdown math was never
+# turned into math (e.g. quiz text rendered without a math pass).
+RAW_MATH = [
+    (re.compile(r"\$\$"), "$$"),
+    (re.compile(r"\\\(|\\\)"), r"\( \)"),
+    (re.compile(r"\\\[|\\\]"), r"\[ \]"),
+    (re.compile(r"(?<![\w$])\$[^$\n]{0,200}?(\\[A-Za-z]+|[\^_{}])[^$\n]{0,200}?\$(?![\w$])"), "$…TeX…$"),
+]
+FILE_NAME_ALT = re.compile(r"^\S+\.(png|jpe?g|svg|gif|webp)$|^(image|figure|img|_images/)", re.I)
+
+
+@pytest.mark.parametrize("rel", page_params())
+def test_no_request_leaves_localhost(visit, rel):
+    v = visit(rel)
+    assert not v.rec.external, f"{rel} requested other hosts:\n" + "\n".join(v.rec.external)
+
+
+@pytest.mark.parametrize("rel", page_params())
+def test_no_failed_requests(visit, rel):
+    v = visit(rel)
+    problems = v.rec.bad_status + v.rec.failed
+    assert not problems, f"{rel}: failed requests:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("rel", page_params())
+def test_no_console_or_page_errors(visit, rel):
+    v = visit(rel)
+    errors = v.rec.errors()
+    assert not errors, f"{rel}: console/page errors:\n" + "\n".join(errors)
+
+
+@pytest.mark.parametrize("rel", page_params())
+def test_math_is_typeset(visit, rel):
+    v = visit(rel)
+    html = (SITE / rel).read_text(encoding="utf-8")
+    source_has_math = bool(v.math["mathElements"]) or "\\(" in html or "$$" in html or "\\[" in html
+    if source_has_math:
+        assert v.mathjax.get("mathjax"), f"{rel} has math but loads no MathJax"
+        assert v.mathjax.get("loaded"), f"{rel}: MathJax did not start within 10 s"
+        assert v.math["containers"] > 0, f"{rel}: math in the HTML but no mjx-container after typesetting"
+    assert not v.math["untypeset"], f"{rel}: math elements without mjx-container: {v.math['untypeset'][:5]}"
+    assert not v.math["mjxErrors"], f"{rel}: MathJax errors: {v.math['mjxErrors'][:5]}"
+    leftovers = []
+    for rx, what in RAW_MATH:
+        for m in rx.finditer(v.visible_text):
+            s = max(0, m.start() - 40)
+            leftovers.append(f"{what}: …{v.visible_text[s:m.end() + 40]}…")
+    assert not leftovers, f"{rel}: raw math delimiters in the visible text:\n" + "\n".join(leftovers[:10])
+
+
+@pytest.mark.parametrize("rel", page_params())
+def test_images_have_alt_text(visit, rel):
+    v = visit(rel)
+    bad = []
+    for img in v.images:
+        alt = (img["alt"] or "").strip()
+        if not alt:
+            bad.append(f"no alt: {img['src']}")
+        elif FILE_NAME_ALT.search(alt):
+            bad.append(f"alt is a file name ({alt!r}): {img['src']}")
+        if img["visible"] and img["complete"] and img["natural"] == 0:
+            bad.append(f"image failed to load: {img['src']}")
+    assert not bad, f"{rel}:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("rel", page_params())
+def test_accessibility_axe(visit, rel):
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not installed ({AXE} missing; `npm ci` installs it)")
+    v = visit(rel)
+    serious = [x for x in v.axe if x["impact"] in ("serious", "critical")]
+    assert not serious, f"{rel}: serious/critical axe violations:\n" + "\n".join(
+        f"[{x['impact']}] {x['id']}: {x['help']}\n    " + "\n    ".join(x["nodes"]) for x in serious)
+
+
+@pytest.mark.parametrize("rel", page_params())
+def test_page_title_and_screenshot(visit, rel):
+    v = visit(rel)
+    assert v.title.strip(), f"{rel} has no <title>"
+    assert v.screenshot and v.screenshot.stat().st_size > 5_000, f"{rel}: screenshot missing or blank"
+
+
+@pytest.mark.skipif(not HAVE_SITE, reason=NO_SITE)
+def test_page_weight(visit):
+    totals = {rel: visit(rel).weight["total"] for rel in PAGES}
+    largest = max(totals, key=totals.get)
+    median = statistics.median(totals.values())
+    REPORT["notes"].append(f"page weight: largest {largest} {totals[largest] / 1e6:.2f} MB, median {median / 1e6:.2f} MB")
+    assert totals[largest] <= 3_000_000, f"largest page {largest} weighs {totals[largest] / 1e6:.2f} MB > 3 MB"
+    assert median <= 1_000_000, f"median page weight {median / 1e6:.2f} MB > 1 MB"
