@@ -61,7 +61,7 @@ test: test-lib test-notebooks test-build test-browser
 test-lib: $(PY_STAMP)
 	$(PY) -m pytest tests --ignore=tests/browser
 
-# Strict nbval: every committed output must be reproduced (never --nbval-lax).
+# Strict nbval: every committed output must be reproduced (never the lax mode).
 test-notebooks: $(PY_STAMP)
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	    -p no:cacheprovider --ignore-glob='*/.ipynb_checkpoints/*' --ignore-glob='*/_build/*' chapters
