@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -238,6 +239,14 @@ def screenshot_path(rel: str, suffix: str = "") -> Path:
     name = rel.replace("/", "__").removesuffix(".html") + suffix + ".png"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / name
+
+
+@functools.lru_cache(maxsize=None)
+def gzip_size(path: Path) -> int:
+    """Bytes of the file gzip-compressed (what a static host that compresses text sends); images stay as they are."""
+    if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2"):
+        return path.stat().st_size
+    return len(gzip.compress(path.read_bytes(), 6))
 
 
 def local_file(url: str, base: str) -> Path | None:

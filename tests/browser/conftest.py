@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from afx_browser import (AXE, CHROMIUM, CHROMIUM_ARGS, FIXTURES, HAVE_SITE, NO_SITE, REPORT, SITE, VIEWPORT, _VISITS,
-                         Recorder, Visit, local_file, run_axe, screenshot_path, serve, wait_mathjax,
+                         Recorder, Visit, gzip_size, local_file, run_axe, screenshot_path, serve, wait_mathjax,
                          MATH_INFO_JS, VISIBLE_TEXT_JS, IMAGES_JS)
 
 
@@ -92,7 +92,7 @@ def visit(browser, site_url):
                 f = local_file(u, site_url)
                 if f is not None:
                     files[f] = f.stat().st_size
-            v.weight = {"total": sum(files.values()), "files": len(files),
+            v.weight = {"total": sum(files.values()), "gzip": sum(gzip_size(f) for f in files), "files": len(files),
                         "html": (SITE / rel).stat().st_size,
                         "largest": sorted(((s, str(f.relative_to(SITE))) for f, s in files.items()), reverse=True)[:3]}
             REPORT["weight"][rel] = v.weight
@@ -124,10 +124,10 @@ def pytest_terminal_summary(terminalreporter):
             tr.write_line(f"  [{imp}] {rid}: {hlp}")
     if REPORT["weight"]:
         tr.section("page weight (HTML + everything loaded, bytes on disk)")
-        tr.write_line(f"{'page':60s} {'html':>10s} {'total':>10s} {'files':>6s}  largest")
+        tr.write_line(f"{'page':50s} {'html':>9s} {'total':>9s} {'gzipped':>9s} {'files':>5s}  largest (raw)")
         for rel, w in sorted(REPORT["weight"].items()):
             big = ", ".join(f"{n} {s // 1024} KiB" for s, n in w["largest"][:2])
-            tr.write_line(f"{rel:60s} {w['html']:>10d} {w['total']:>10d} {w['files']:>6d}  {big}")
+            tr.write_line(f"{rel:50s} {w['html']:>9d} {w['total']:>9d} {w['gzip']:>9d} {w['files']:>5d}  {big}")
     if REPORT["explorer"]:
         tr.section("explorers: input -> new frame src latency, ms (measured in the page with performance.now())")
         for key, rows in sorted(REPORT["explorer"].items()):
