@@ -1,0 +1,402 @@
+"""Chapter quizzes from ``quiz.json``: immediate feedback in JupyterLab/Binder and on the static site.
+
+In a chapter notebook::
+
+    import quiz
+    quiz.show("quiz.json")                          # every question, in file order
+    quiz.show("quiz.json", ids=["sigmoid-slope-at-0"])   # a selection, in the order given
+
+The path is relative to the notebook's folder (the kernel's working directory). The output is
+``text/html`` (questions, inputs, a "Check" button, feedback, inline script; no network) plus a
+``text/plain`` version. Without JavaScript every question still shows, with a ``<details>``
+"Show answer" block.
+
+Schema (``chapters/<chapter>/quiz.json``)
+-----------------------------------------
+``{"title": "optional", "questions": [question, ...]}``; each question has
+
+* ``id`` — unique within the file; letters, digits, ``-`` and ``_``;
+* ``type`` — ``"single"`` (exactly one correct choice), ``"multiple"`` (one or more correct) or
+  ``"numeric"``;
+* ``question`` — Markdown with ``$…$`` math; optional ``explanation`` (shown after a correct
+  answer and in "Show answer") and ``hint`` (shown after a wrong answer);
+* choice questions: ``choices`` — at least two ``{"text", "correct", "feedback"?, "check"?}``;
+  ``check`` is a Python expression whose truth value must equal ``correct`` (tests enforce it);
+* numeric questions: ``answer: {"expr": "A.sigmoid.derivative(0.0)"}`` and ``tolerance`` (> 0,
+  absolute). Readers may type ``0.25``, ``1/4`` or ``2.5e-1``. Optional ``"digits"`` (default 4):
+  significant digits of the answer shown in "Show answer".
+
+Expressions are evaluated with ``A`` (:mod:`activations`), ``np`` (numpy) and ``sp``
+(``scipy.special``) in scope, plus ``abs``, ``min``, ``max``, ``round``, ``float``, ``int``,
+``len``, ``sum``, ``all``, ``any``, ``bool``. Rendering evaluates them (so the page shows numbers
+the library computed) and refuses a quiz whose key contradicts a ``check``.
+
+Validation errors raise :class:`QuizError` (a ValueError) listing every problem with the file
+and question id.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import math
+import numbers
+import os
+import re
+
+import numpy as np
+import scipy.special as sp
+
+import activations as A
+
+__all__ = ["QuizError", "load", "validate", "evaluate", "verify", "render", "show", "Quiz"]
+
+TYPES = ("single", "multiple", "numeric")
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_Q_KEYS = {"id", "type", "question", "explanation", "hint", "choices", "answer", "tolerance", "digits"}
+_C_KEYS = {"text", "correct", "feedback", "check"}
+_COUNTER = itertools.count(1)
+_SAFE_BUILTINS = {"abs": abs, "min": min, "max": max, "round": round, "float": float, "int": int, "len": len,
+                  "sum": sum, "all": all, "any": any, "bool": bool, "True": True, "False": False, "None": None}
+
+
+class QuizError(ValueError):
+    """A quiz file that breaks the schema or whose key contradicts the library."""
+
+
+# ----------------------------------------------------------------------------------------------
+# loading and validation
+# ----------------------------------------------------------------------------------------------
+def load(path):
+    """Read and validate a quiz file; returns the parsed dict. Raises FileNotFoundError / QuizError."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"quiz: path must be a file path, got {type(path).__name__}")
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"quiz: no file {path!r} (relative paths start in {os.getcwd()!r}, "
+                                f"the notebook's folder)")
+    with open(path, encoding="utf-8") as fh:
+        try:
+            data = json.load(fh)
+        except json.JSONDecodeError as e:
+            raise QuizError(f"{path}: not valid JSON: {e}") from None
+    validate(data, source=path)
+    return data
+
+
+def _nonempty_str(v):
+    return isinstance(v, str) and v.strip() != ""
+
+
+def validate(data, source="quiz"):
+    """Check ``data`` against the schema; raises QuizError listing every problem found."""
+    errs = []
+    if not isinstance(data, dict):
+        raise QuizError(f"{source}: the top level must be an object with a 'questions' list")
+    extra = set(data) - {"questions", "title"}
+    if extra:
+        errs.append(f"unknown top-level key(s) {sorted(extra)} (allowed: 'questions', 'title')")
+    qs = data.get("questions")
+    if not isinstance(qs, list) or not qs:
+        errs.append("'questions' must be a non-empty list")
+        qs = []
+    seen = set()
+    for i, q in enumerate(qs, 1):
+        where = f"question {i}"
+        if not isinstance(q, dict):
+            errs.append(f"{where}: must be an object")
+            continue
+        qid = q.get("id")
+        if not isinstance(qid, str) or not _ID_RE.match(qid):
+            errs.append(f"{where}: 'id' must be a string of letters, digits, '-' or '_', got {qid!r}")
+        else:
+            where = f"question {i} ({qid!r})"
+            if qid in seen:
+                errs.append(f"{where}: duplicate id {qid!r}")
+            seen.add(qid)
+        extra = set(q) - _Q_KEYS
+        if extra:
+            errs.append(f"{where}: unknown key(s) {sorted(extra)}")
+        qt = q.get("type")
+        if qt not in TYPES:
+            errs.append(f"{where}: 'type' must be one of {list(TYPES)}, got {qt!r}")
+        if not _nonempty_str(q.get("question")):
+            errs.append(f"{where}: 'question' must be non-empty text")
+        for key in ("explanation", "hint"):
+            if key in q and not _nonempty_str(q[key]):
+                errs.append(f"{where}: {key!r} must be non-empty text when present")
+        if qt in ("single", "multiple"):
+            for key in ("answer", "tolerance", "digits"):
+                if key in q:
+                    errs.append(f"{where}: {key!r} belongs to numeric questions, not {qt!r}")
+            ch = q.get("choices")
+            if not isinstance(ch, list) or len(ch) < 2:
+                errs.append(f"{where}: 'choices' must be a list of at least two choices")
+                continue
+            n_correct = 0
+            for j, c in enumerate(ch, 1):
+                cw = f"{where}, choice {j}"
+                if not isinstance(c, dict):
+                    errs.append(f"{cw}: must be an object")
+                    continue
+                extra = set(c) - _C_KEYS
+                if extra:
+                    errs.append(f"{cw}: unknown key(s) {sorted(extra)}")
+                if not _nonempty_str(c.get("text")):
+                    errs.append(f"{cw}: 'text' must be non-empty text")
+                if not isinstance(c.get("correct"), bool):
+                    errs.append(f"{cw}: 'correct' must be true or false, got {c.get('correct')!r}")
+                elif c["correct"]:
+                    n_correct += 1
+                for key in ("feedback", "check"):
+                    if key in c and not _nonempty_str(c[key]):
+                        errs.append(f"{cw}: {key!r} must be non-empty text when present")
+            texts = [c.get("text") for c in ch if isinstance(c, dict)]
+            if len(set(map(str, texts))) != len(texts):
+                errs.append(f"{where}: two choices have the same text")
+            if qt == "single" and n_correct != 1:
+                errs.append(f"{where}: a 'single' question needs exactly one correct choice, found {n_correct}")
+            if qt == "multiple" and n_correct < 1:
+                errs.append(f"{where}: a 'multiple' question needs at least one correct choice, found 0")
+        elif qt == "numeric":
+            if "choices" in q:
+                errs.append(f"{where}: 'choices' belongs to choice questions, not 'numeric'")
+            ans = q.get("answer")
+            if not isinstance(ans, dict) or set(ans) != {"expr"} or not _nonempty_str(ans.get("expr")):
+                errs.append(f"{where}: 'answer' must be {{\"expr\": \"<Python expression>\"}} "
+                            f"(numbers are computed, never typed), got {ans!r}")
+            tol = q.get("tolerance")
+            if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (math.isfinite(tol) and tol > 0):
+                errs.append(f"{where}: 'tolerance' must be a finite number > 0, got {tol!r}")
+            dg = q.get("digits", 4)
+            if isinstance(dg, bool) or not isinstance(dg, int) or not 1 <= dg <= 15:
+                errs.append(f"{where}: 'digits' must be an integer from 1 to 15, got {dg!r}")
+    if errs:
+        raise QuizError(f"{source}: " + ("\n  " if len(errs) > 1 else "") + "\n  ".join(errs))
+    return data
+
+
+def evaluate(expr):
+    """Evaluate a quiz expression with ``A``, ``np`` and ``sp`` in scope."""
+    if not isinstance(expr, str):
+        raise TypeError(f"quiz: an expression must be a str, got {type(expr).__name__}")
+    return eval(compile(expr, "<quiz expr>", "eval"), {"__builtins__": _SAFE_BUILTINS, "A": A, "np": np, "sp": sp})
+
+
+def _as_real(v, where, expr):
+    if isinstance(v, np.ndarray) and v.shape == ():
+        v = v[()]
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.floating, np.integer)):
+        raise QuizError(f"{where}: answer.expr {expr!r} must give a real number, got {v!r}")
+    v = float(v)
+    if not math.isfinite(v):
+        raise QuizError(f"{where}: answer.expr {expr!r} gave {v}, not a finite number")
+    return v
+
+
+def verify(data, source="quiz"):
+    """Evaluate every ``answer.expr`` and ``check``; returns ``{qid: answer_value_or_correct_list}``.
+
+    Raises QuizError for an expression that fails or a ``check`` that contradicts ``correct``."""
+    validate(data, source)
+    out, errs = {}, []
+    for q in data["questions"]:
+        where = f"question {q['id']!r}"
+        if q["type"] == "numeric":
+            expr = q["answer"]["expr"]
+            try:
+                out[q["id"]] = _as_real(evaluate(expr), where, expr)
+            except QuizError as e:
+                errs.append(str(e))
+            except Exception as e:  # noqa: BLE001 - report any failure of the author's expression
+                errs.append(f"{where}: answer.expr {expr!r} failed: {type(e).__name__}: {e}")
+        else:
+            for j, c in enumerate(q["choices"], 1):
+                if "check" not in c:
+                    continue
+                try:
+                    got = evaluate(c["check"])
+                    if isinstance(got, np.ndarray):
+                        if got.shape != ():
+                            raise TypeError(f"gave an array of shape {got.shape}, not a truth value")
+                        got = got[()]
+                    truth = bool(got)
+                except Exception as e:  # noqa: BLE001
+                    errs.append(f"{where}, choice {j} ({c['text']!r}): check {c['check']!r} failed: {type(e).__name__}: {e}")
+                    continue
+                if truth != c["correct"]:
+                    errs.append(f"{where}, choice {j} ({c['text']!r}): marked correct={str(c['correct']).lower()} "
+                                f"but its check {c['check']!r} is {truth}")
+            out[q["id"]] = [c["correct"] for c in q["choices"]]
+    if errs:
+        raise QuizError(f"{source}: " + ("\n  " if len(errs) > 1 else "") + "\n  ".join(errs))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Markdown with $math$
+# ----------------------------------------------------------------------------------------------
+_MD = None
+
+
+def _md():
+    global _MD
+    if _MD is None:
+        from markdown_it import MarkdownIt
+        from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+        def math(content, opts):
+            c = html.escape(content, quote=False)
+            return f"\\[{c}\\]" if opts.get("display_mode") else f"\\({c}\\)"
+
+        _MD = MarkdownIt("commonmark", {"html": False}).use(dollarmath_plugin, renderer=math, double_inline=True)
+    return _MD
+
+
+def markdown(text, inline=False):
+    """Markdown (no raw HTML) with ``$…$`` / ``$$…$$`` math to HTML; math becomes ``\\(…\\)`` in ``span.math``."""
+    return _md().renderInline(text) if inline else _md().render(text).strip()
+
+
+def _plain(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ----------------------------------------------------------------------------------------------
+# rendering
+# ----------------------------------------------------------------------------------------------
+_JS = r"""(function(){
+var s=document.currentScript,r=(s&&s.parentNode&&s.parentNode.classList&&s.parentNode.classList.contains("afx-quiz"))?s.parentNode:document.getElementById(%(id)s);
+if(!r||r.getAttribute("data-afx-ready"))return;r.setAttribute("data-afx-ready","1");
+var D=JSON.parse(r.querySelector("script.afx-quiz-data").textContent);
+function num(t){t=String(t).replace(/\u2212/g,"-").replace(/[\s,]/g,"");if(!t)return NaN;
+var m=t.match(/^([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\/([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)$/i);
+if(m)return parseFloat(m[1])/parseFloat(m[2]);return /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(t)?parseFloat(t):NaN;}
+function say(fb,ok,h){fb.classList.remove("afx-correct","afx-incorrect");if(ok!==null)fb.classList.add(ok?"afx-correct":"afx-incorrect");
+fb.innerHTML=h;if(window.MathJax&&MathJax.typesetPromise){MathJax.typesetPromise([fb]).catch(function(){});}}
+function check(q){var d=D[q.getAttribute("data-qid")],fb=q.querySelector("div.afx-feedback"),h,ok;
+if(d.type==="numeric"){var inp=q.querySelector("input.afx-input"),v=num(inp.value);
+if(isNaN(v)){say(fb,false,"<p>"+d.msg.nan+"</p>");return;}
+ok=Math.abs(v-d.answer)<=d.tolerance;h=ok?d.msg.right+d.explanation:d.msg.wrong+d.hint;say(fb,ok,h);return;}
+var boxes=q.querySelectorAll("input.afx-choice"),sel=[],i,miss=0,extra=0;
+for(i=0;i<boxes.length;i++){if(boxes[i].checked)sel.push(i);}
+if(!sel.length){say(fb,null,"<p>"+d.msg.none+"</p>");return;}
+h="";for(i=0;i<boxes.length;i++){var c=boxes[i].checked;if(d.correct[i]&&!c)miss++;if(!d.correct[i]&&c)extra++;if(c&&d.feedback[i])h+=d.feedback[i];}
+ok=!miss&&!extra;var head=ok?d.msg.right:d.msg.wrong;
+if(!ok&&d.type==="multiple"&&miss&&!extra)head=d.msg.missing;
+say(fb,ok,head+h+(ok?d.explanation:d.hint));}
+var qs=r.querySelectorAll("div.afx-question");
+for(var k=0;k<qs.length;k++){(function(q){q.querySelector("button.afx-check").addEventListener("click",function(){check(q);});
+var t=q.querySelector("input.afx-input");if(t)t.addEventListener("keydown",function(e){if(e.key==="Enter"){e.preventDefault();check(q);}});})(qs[k]);}
+})();"""
+
+_MSG = {"right": "<p><strong>Correct.</strong></p>", "wrong": "<p><strong>Not quite.</strong> Try again, or open “Show answer”.</p>",
+        "missing": "<p><strong>Not quite:</strong> what you chose is right, but at least one correct choice is missing.</p>",
+        "none": "Choose an answer first.", "nan": "Type a number, e.g. 0.25, 1/4 or 2.5e-1."}
+
+
+def _fmt_answer(v, digits):
+    s = f"{v:.{digits}g}"
+    return s.replace("-", "−")
+
+
+class Quiz:
+    """A rendered quiz: ``html`` (static + inline script), ``text`` (plain), ``id``, ``answers``."""
+
+    def __init__(self, data, ids=None, source="quiz"):
+        answers = verify(data, source)
+        questions = data["questions"]
+        if ids is not None:
+            if isinstance(ids, str) or not hasattr(ids, "__iter__"):
+                raise TypeError(f"quiz: ids must be a list of question ids, got {ids!r}")
+            byid = {q["id"]: q for q in questions}
+            unknown = [i for i in ids if i not in byid]
+            if unknown:
+                raise ValueError(f"quiz: ids {unknown} not in {source} (its ids: {', '.join(byid)})")
+            if not ids:
+                raise ValueError("quiz: ids is empty")
+            questions = [byid[i] for i in ids]
+        self.questions, self.answers, self.source = questions, answers, source
+        self.title = data.get("title")
+        base = os.path.splitext(os.path.basename(str(source)))[0]
+        digest = hashlib.sha1(json.dumps([data, ids], sort_keys=True).encode()).hexdigest()[:6]
+        self.id = f"afx-quiz-{re.sub(r'[^a-z0-9]+', '-', base.lower()).strip('-') or 'quiz'}-{digest}-{next(_COUNTER)}"
+        self.html = self._html()
+        self.text = self._text()
+
+    def _html(self):
+        parts, script = [], {}
+        for n, q in enumerate(self.questions, 1):
+            qid, qt = q["id"], q["type"]
+            base = f"{self.id}-{qid}"
+            expl = markdown(q["explanation"]) if "explanation" in q else ""
+            hint = markdown(q["hint"]) if "hint" in q else ""
+            body = [f'<p class="afx-qnum" style="margin:.6em 0 0;font-weight:bold">Question {n}</p>'
+                    f'<div class="afx-prompt" id="{base}-prompt">{markdown(q["question"])}</div>']
+            if qt == "numeric":
+                val = self.answers[qid]
+                atext = _fmt_answer(val, q.get("digits", 4))
+                body.append(f'<div class="afx-numeric"><label for="{base}-input">Your answer</label> '
+                            f'<input type="text" inputmode="decimal" autocomplete="off" class="afx-input" id="{base}-input" '
+                            f'name="{base}-input" aria-describedby="{base}-prompt" size="12"/></div>')
+                ans_html = f"<p>Answer: {atext} (answers within ±{_fmt_answer(q['tolerance'], 3)} count as correct).</p>"
+                script[qid] = {"type": qt, "answer": val, "tolerance": float(q["tolerance"]), "explanation": expl,
+                               "hint": hint, "msg": {**_MSG, "right": f"<p><strong>Correct:</strong> {atext}.</p>"}}
+            else:
+                kind = "radio" if qt == "single" else "checkbox"
+                items = []
+                for j, c in enumerate(q["choices"]):
+                    cid = f"{base}-c{j}"
+                    items.append(f'<div class="afx-option"><input type="{kind}" class="afx-choice" id="{cid}" '
+                                 f'name="{base}" value="{j}"/> <label for="{cid}">{markdown(c["text"], inline=True)}</label></div>')
+                legend = "Choose one." if qt == "single" else "Choose all that apply."
+                body.append(f'<fieldset class="afx-choices" style="border:0;padding:0;margin:.3em 0">'
+                            f'<legend class="afx-legend" style="font-size:90%">{legend}</legend>{"".join(items)}</fieldset>')
+                lis = []
+                for c in q["choices"]:
+                    mark = "✔ correct" if c["correct"] else "✘ wrong"
+                    fb = f" {markdown(c['feedback'], inline=True)}" if "feedback" in c else ""
+                    lis.append(f"<li>{markdown(c['text'], inline=True)}: <strong>{mark}</strong>.{fb}</li>")
+                ans_html = f"<ul>{''.join(lis)}</ul>"
+                script[qid] = {"type": qt, "correct": [c["correct"] for c in q["choices"]],
+                               "feedback": [markdown(c["feedback"]) if "feedback" in c else "" for c in q["choices"]],
+                               "explanation": expl, "hint": hint, "msg": _MSG}
+            body.append('<button type="button" class="afx-check">Check</button>')
+            body.append('<div class="afx-feedback" role="status" aria-live="polite"></div>')
+            body.append(f'<details class="afx-answer"><summary>Show answer</summary>{ans_html}{expl}</details>')
+            parts.append(f'<div class="afx-question" data-qid="{html.escape(qid)}" data-type="{qt}" '
+                         f'role="group" aria-labelledby="{base}-prompt">{"".join(body)}</div>')
+        blob = json.dumps(script, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        title = f'<p class="afx-quiz-title"><strong>{html.escape(self.title)}</strong></p>' if self.title else ""
+        return (f'<div class="afx-quiz" id="{self.id}">{title}{"".join(parts)}'
+                f'<script type="application/json" class="afx-quiz-data">{blob}</script>'
+                f'<script>{_JS % {"id": json.dumps(self.id)}}</script></div>')
+
+    def _text(self):
+        lines = [self.title] if self.title else []
+        for n, q in enumerate(self.questions, 1):
+            lines.append(f"{n}. {_plain(q['question'])}")
+            if q["type"] == "numeric":
+                lines.append("   (type a number)")
+            else:
+                box = "( )" if q["type"] == "single" else "[ ]"
+                lines.extend(f"   {box} {_plain(c['text'])}" for c in q["choices"])
+        return "\n".join(lines)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html, "text/plain": self.text}
+
+    def __repr__(self):
+        return f"<Quiz {self.id}: {len(self.questions)} question(s) from {self.source}>"
+
+
+def render(data, ids=None, source="quiz"):
+    """Render an in-memory quiz dict (validated and evaluated first)."""
+    return Quiz(data, ids=ids, source=source)
+
+
+def show(path="quiz.json", ids=None):
+    """Render the quiz file ``path`` (relative to the notebook's folder); ``ids`` picks questions."""
+    data = load(path)
+    return Quiz(data, ids=ids, source=os.fspath(path))
