@@ -1,0 +1,361 @@
+"""Exercise checker: run a reader's activation on adversarial inputs and compare with the library.
+
+In an exercise solution cell::
+
+    import checker
+    def my_sigmoid(x):
+        return 1 / (1 + np.exp(-x))
+    checker.check(my_sigmoid, "sigmoid")                # compares with A.sigmoid
+    checker.check(my_leaky, "leaky_relu", alpha=0.1)    # parameters go to the library (and to my_leaky
+                                                        # if it accepts them by keyword)
+    checker.check(my_dsig, "sigmoid", derivative=True)  # compares with A.sigmoid.derivative
+
+It prints one line per check (✔ or ✘ with the input, the expected and the received value, and a
+hint such as "np.exp overflowed: use the stable recipe"), then a final line
+``✔ all N checks passed`` or ``✘ k of N checks failed``, and returns a :class:`CheckResult` that is
+truthy when everything passed (``assert checker.check(...)`` works in tests). The result shows
+nothing when it is the last expression of a cell, so the report is not printed twice.
+
+What is checked (elementwise activations): 0.0 and −0.0, tiny (±1e-12) and subnormal (±5e-324)
+inputs, a grid on [−5, 5], large values (±30 … ±1000), ±1e300, ±inf, nan, a float32 array
+(must stay float32), a 0-d array, an empty array and a 2-D array (shape kept). A check fails
+when a value is off, the shape or dtype changes, the input array is modified in place, the
+function raises, or NumPy emits a RuntimeWarning (overflow, invalid value, division by zero).
+Tolerances: relative 1e-7 + absolute 1e-12 in float64 (1e-5 and 1e-6 in float32); tiny inputs are
+compared relatively (1e-6) because that is where cancellation shows. Vector activations (softmax
+family) get vector inputs (rows of scores, large scores, −inf entries, a float32 and a 2-D batch).
+The output is deterministic, so notebooks with checker cells pass nbval.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+import warnings
+
+import numpy as np
+
+import activations as A
+import plotting as P
+
+__all__ = ["check", "CheckResult", "Failure"]
+
+_STABLE = {
+    "sigmoid": "use scipy.special.expit(x), or branch on the sign so np.exp only sees −|x|",
+    "log_sigmoid": "use np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x))) (or scipy.special.log_expit)",
+    "softplus": "use np.logaddexp(0, x), or np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))",
+    "tanh": "use np.tanh(x): the textbook (e^x − e^−x)/(e^x + e^−x) overflows to inf/inf",
+    "elu": "use np.expm1(np.minimum(x, 0)) so the exponential never sees large positive x",
+    "selu": "use np.expm1(np.minimum(x, 0)) so the exponential never sees large positive x",
+    "celu": "use np.expm1(np.minimum(x, 0) / alpha) so the exponential never sees large positive x",
+    "silu": "use x * scipy.special.expit(x)",
+    "swish": "use x * scipy.special.expit(beta * x)",
+    "mish": "use x * np.tanh(np.logaddexp(0, x))",
+    "gelu": "use 0.5 * x * scipy.special.erfc(-x / np.sqrt(2)) (exact form)",
+    "softmax": "subtract the maximum along the axis before np.exp (or use scipy.special.logsumexp)",
+    "log_softmax": "compute x - max - log(sum(exp(x - max))) (scipy.special.logsumexp)",
+    "softmin": "negate, then subtract the maximum along the axis before np.exp",
+}
+
+
+class Failure:
+    """One failed check: ``label`` (the input), ``message`` (what went wrong), ``hints`` (list of str)."""
+
+    def __init__(self, label, message, hints=()):
+        self.label, self.message, self.hints = label, message, list(dict.fromkeys(hints))
+
+    def __repr__(self):
+        return f"Failure({self.label!r}: {self.message})"
+
+
+class CheckResult:
+    """Outcome of :func:`check`: truthy iff every check passed.
+
+    Attributes: ``passed`` (bool), ``n`` (number of checks), ``failures`` (list of :class:`Failure`),
+    ``notes`` (list of str), ``report`` (the printed text).
+    """
+
+    def __init__(self, n, failures, notes, report):
+        self.n, self.failures, self.notes, self.report = n, failures, notes, report
+        self.passed = not failures
+
+    def __bool__(self):
+        return self.passed
+
+    def __len__(self):
+        return self.n
+
+    def _ipython_display_(self):  # the report was printed already; show nothing more
+        return None
+
+    def __repr__(self):
+        return (f"<CheckResult: all {self.n} checks passed>" if self.passed
+                else f"<CheckResult: {len(self.failures)} of {self.n} checks failed>")
+
+
+# ----------------------------------------------------------------------------------------------
+def _num(v):
+    """A float for people, deterministic: repr precision trimmed to 10 significant digits."""
+    v = float(v)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v == 0:
+        return "-0" if math.copysign(1, v) < 0 else "0"
+    return f"{v:.10g}"
+
+
+def _elementwise_cases():
+    f64, f32 = np.float64, np.float32
+    return [
+        # (label, input factory, kind) ; kind selects the tolerance
+        ("x = 0.0", lambda: 0.0, "normal"),
+        ("x = -0.0", lambda: -0.0, "normal"),
+        ("tiny x = ±1e-12", lambda: np.array([-1e-12, 1e-12], f64), "tiny"),
+        ("subnormal x = ±5e-324", lambda: np.array([-5e-324, 5e-324], f64), "subnormal"),
+        ("x from -5 to 5 (101 points)", lambda: np.linspace(-5.0, 5.0, 101), "normal"),
+        ("large x = ±30, ±100, ±1000", lambda: np.array([-1000.0, -100.0, -30.0, 30.0, 100.0, 1000.0]), "normal"),
+        ("huge x = ±1e300", lambda: np.array([-1e300, 1e300]), "normal"),
+        ("x = ±inf", lambda: np.array([-np.inf, np.inf]), "normal"),
+        ("x = nan", lambda: np.array([np.nan]), "normal"),
+        ("float32 array from -100 to 100", lambda: np.linspace(-100, 100, 41, dtype=f32), "normal"),
+        ("0-d array x = np.array(0.5)", lambda: np.array(0.5), "normal"),
+        ("empty array", lambda: np.array([], dtype=f64), "normal"),
+        ("2-D array of shape (3, 4)", lambda: np.linspace(-3.0, 3.0, 12).reshape(3, 4), "normal"),
+    ]
+
+
+def _vector_cases():
+    return [
+        ("scores [1, 2, 3]", lambda: np.array([1.0, 2.0, 3.0]), "normal"),
+        ("equal scores [0, 0, 0, 0]", lambda: np.zeros(4), "normal"),
+        ("large scores [1000, 1001, 1002]", lambda: np.array([1000.0, 1001.0, 1002.0]), "normal"),
+        ("very negative scores [-1000, -1001, -1002]", lambda: np.array([-1000.0, -1001.0, -1002.0]), "normal"),
+        ("scores with -inf [-inf, 0, 1]", lambda: np.array([-np.inf, 0.0, 1.0]), "normal"),
+        ("float32 scores from -100 to 100", lambda: np.linspace(-100, 100, 9, dtype=np.float32), "normal"),
+        ("2-D batch of shape (2, 3), rows are vectors", lambda: np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 1000.0]]), "normal"),
+    ]
+
+
+def _tolerance(kind, dtype):
+    if kind == "tiny":
+        return 1e-6, 0.0
+    if kind == "subnormal":
+        return 1e-6, 1e-320
+    if dtype == np.float32:
+        return 1e-5, 1e-6
+    if dtype == np.float16:
+        return 1e-2, 1e-3
+    return 1e-7, 1e-12
+
+
+def _warning_hints(msg, act_name, source):
+    hints = []
+    stable = _STABLE.get(act_name)
+    m = msg.lower()
+    if "overflow" in m and "exp" in m:
+        hints.append("np.exp overflowed (e^x is inf beyond x ≈ 709.8 in float64, 88.7 in float32): "
+                     + (f"use the stable recipe: {stable}" if stable else "rewrite so exp never sees large positive arguments"))
+        if source and "where" in source:
+            hints.append("np.where evaluates BOTH branches on every element, so the exponential still runs on "
+                         "large x; clip its argument first (e.g. np.exp(np.minimum(x, 0)))")
+    elif "overflow" in m:
+        hints.append("an intermediate result overflowed to inf (e.g. x**3 or x*x for |x| ≳ 1e103): "
+                     "guard large |x| or reorder the computation")
+    elif "invalid value" in m:
+        what = {"divide": "inf/inf or 0/0", "multiply": "0·inf", "subtract": "inf − inf", "add": "inf + (−inf)"}
+        op = next((v for k, v in what.items() if k in m), "an undefined operation")
+        hints.append(f"{op} produced nan")
+    elif "divide by zero" in m:
+        hints.append("a division by zero (or log of 0) happened: check the formula at this input")
+    return hints
+
+
+def _exception_hints(e):
+    s = str(e)
+    if "truth value of an array" in s:
+        return ["`if x > 0:` does not work on arrays: use np.where(x > 0, ..., ...) or np.maximum"]
+    if "only length-1 arrays" in s or "only 0-dimensional arrays" in s or "math domain" in s:
+        return ["the math module works on single numbers only: use np.exp, np.tanh, ... instead of math.*"]
+    if isinstance(e, OverflowError):
+        return ["math.exp overflowed: use numpy (np.exp) with a stable recipe"]
+    if isinstance(e, IndexError) or "0-d" in s:
+        return ["do not index x: a 0-d array or a scalar has no elements to index"]
+    return []
+
+
+def _accepts(fn, params):
+    """Which of ``params`` the reader's function accepts by keyword (None: cannot tell)."""
+    if not params:
+        return {}
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    ps = sig.parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in ps):
+        return dict(params)
+    names = {p.name for p in ps if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)}
+    return {k: v for k, v in params.items() if k in names}
+
+
+def _call(fn, x, kwargs):
+    """Run fn(x, **kwargs) catching exceptions and RuntimeWarnings."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn",
+                                                                        under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            out, exc = fn(x, **kwargs), None
+        except Exception as e:  # noqa: BLE001 - the reader's code may raise anything
+            out, exc = None, e
+    rw = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    msgs = list(dict.fromkeys(str(w.message) for w in rw))
+    return out, exc, msgs
+
+
+def _where(xin, idx):
+    xs = np.asarray(xin, dtype=float)
+    if xs.ndim == 0:
+        return f"x = {_num(xs)}"
+    return f"x = {_num(xs[idx])}" if xs.ndim == 1 else f"x[{', '.join(map(str, idx))}] = {_num(xs[idx])}"
+
+
+def _compare(xin, exp, got, kind, derivative, act, is_vector):
+    """Return (message, hints) for the first value problem, or None."""
+    rtol, atol = _tolerance(kind, exp.dtype)
+    e = exp.astype(np.float64)
+    g = got.astype(np.float64)
+    with np.errstate(all="ignore"):
+        both_nan = np.isnan(e) & np.isnan(g)
+        same_inf = np.isinf(e) & (e == g)
+        close = np.abs(g - e) <= atol + rtol * np.abs(e)
+        ok = both_nan | same_inf | (np.isfinite(e) & np.isfinite(g) & close)
+    if ok.all():
+        return None
+    bad = np.argwhere(~ok)
+    n_bad, n = len(bad), ok.size
+    idx = tuple(bad[0]) if ok.ndim else ()
+    ev, gv = e[idx], g[idx]
+    if is_vector:
+        loc = f"entry {[int(i) for i in idx]}"
+    else:
+        loc = _where(xin, idx)
+    count = "" if n == 1 else f"{n_bad} of {n} values differ; first "
+    msg = f"{count}at {loc}: expected {_num(ev)}, got {_num(gv)}"
+    hints = []
+    stable = _STABLE.get(act.name)
+    if np.isnan(gv) and not np.isnan(ev):
+        hints.append("got nan where the answer is a number: an overflow inside (inf − inf, inf/inf, 0·inf) is the usual cause")
+    elif np.isnan(ev) and not np.isnan(gv):
+        hints.append("nan in must give nan out: let nan propagate (do not clip or replace it)")
+    elif np.isinf(gv) and not np.isinf(ev):
+        hints.append("got inf where the answer is finite: something overflowed")
+    elif np.isinf(ev):
+        hints.append("at ±inf the answer is the mathematical limit")
+    elif kind == "tiny":
+        hints.append("precision is lost for tiny |x| (cancellation in e^x − 1 or 1 − e^x): use np.expm1 / np.log1p "
+                     "or the library's recipe")
+    elif not is_vector and float(np.asarray(xin, dtype=float)[idx] if np.ndim(xin) else xin) == 0.0 and derivative:
+        hints.append(f"at the kink x = 0 the book follows PyTorch: {act.title}′(0) = {_num(ev)}")
+    return msg, hints
+
+
+def check(fn, name, derivative=False, **params):
+    """Check the reader's function ``fn`` against activation ``name`` (or its derivative).
+
+    ``params`` are the activation's parameters (checked against the registry); they are passed to
+    ``fn`` by keyword when ``fn`` accepts them, otherwise ``fn(x)`` is called. Prints a report and
+    returns a :class:`CheckResult` (truthy iff all checks passed). Never raises because of ``fn``:
+    exceptions and warnings from it are reported as failed checks.
+    """
+    if not callable(fn):
+        raise TypeError(f"check: fn must be a function, got {type(fn).__name__}")
+    act = P._activation(name)
+    if not isinstance(derivative, (bool, np.bool_)):
+        raise TypeError(f"check: derivative must be True or False, got {derivative!r}")
+    P._check_params(act, params, where="check")
+    is_vector = getattr(act, "kind", "elementwise") != "elementwise"
+    if derivative and is_vector:
+        raise ValueError(f"check: derivative=True needs an elementwise activation; {act.name} is a vector "
+                         f"activation (its derivative is the Jacobian)")
+    if derivative and not callable(getattr(act, "derivative", None)):
+        raise ValueError(f"check: {act.name} has no derivative in the library")
+    ref = act.derivative if derivative else act
+    what = f"A.{act.name}.derivative" if derivative else f"A.{act.name}"
+    shown = P.describe_params(params)
+    try:
+        source = inspect.getsource(fn)
+    except (OSError, TypeError):
+        source = ""
+    kwargs = _accepts(fn, params)
+    notes = []
+    if kwargs is None:
+        kwargs = {}
+    if params and set(kwargs) != set(params):
+        missing = ", ".join(k for k in params if k not in kwargs)
+        notes.append(f"your function takes no keyword {missing}; it is called as fn(x) and compared with {shown}")
+
+    cases = _vector_cases() if is_vector else _elementwise_cases()
+    lines = [f"Checking your function against {what}" + (f" with {shown}" if shown else "") + f" ({len(cases)} checks)"]
+    failures = []
+    for label, make, kind in cases:
+        x_ref, x_user = make(), make()
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            expected = np.asarray(ref(x_ref, **params))
+        out, exc, warns = _call(fn, x_user, kwargs)
+        problems, hints = [], []
+        if exc is not None:
+            problems.append(f"raised {type(exc).__name__}: {exc}")
+            hints += _exception_hints(exc)
+        elif out is None:
+            problems.append("returned None (is a `return` missing?)")
+        else:
+            try:
+                got = np.asarray(out)
+                if got.dtype == object or got.dtype.kind not in "biuf":
+                    raise TypeError(got.dtype)
+            except Exception:  # noqa: BLE001
+                problems.append(f"returned {type(out).__name__}, not numbers")
+                got = None
+            if got is not None:
+                if got.shape != expected.shape:
+                    problems.append(f"returned shape {got.shape}, expected {expected.shape} (the shape must not change)")
+                else:
+                    in_dt = np.asarray(x_ref).dtype
+                    if in_dt == np.float32 and got.dtype != np.float32:
+                        problems.append(f"dtype changed: float32 input gave {got.dtype} output")
+                        hints.append("keep the input's dtype: avoid float64 arrays/constants such as np.array(0.5) in "
+                                     "the formula (plain Python numbers are fine), or end with .astype(x.dtype)")
+                    elif got.dtype.kind in "biu":
+                        problems.append(f"returned {got.dtype} values, expected floating point")
+                        hints.append("convert the result, e.g. (x > 0).astype(x.dtype)")
+                    elif in_dt == np.float64 and got.dtype != np.float64:
+                        problems.append(f"dtype changed: float64 input gave {got.dtype} output")
+                    cmp = _compare(x_ref, expected, got, kind, derivative, act, is_vector)
+                    if cmp:
+                        problems.append(cmp[0])
+                        hints += cmp[1]
+            if isinstance(x_user, np.ndarray) and not np.array_equal(x_user, x_ref, equal_nan=True):
+                problems.append("changed its input array in place")
+                hints.append("work on a copy (np.where / np.maximum return new arrays; `x[x < 0] = 0` edits the caller's data)")
+        for w in warns:
+            problems.append(f"RuntimeWarning: {w}")
+            hints += _warning_hints(w, act.name, source)
+        hints = list(dict.fromkeys(hints))
+        stable = _STABLE.get(act.name)
+        if stable and any(("nan" in h or "overflow" in h) and "stable recipe" not in h for h in hints) \
+                and not any("stable recipe" in h for h in hints):
+            hints.append(f"stable recipe: {stable}")
+        if problems:
+            failures.append(Failure(label, "; ".join(problems), hints))
+            lines.append(f"  ✘ {label}: " + "; ".join(problems))
+            lines.extend(f"      hint: {h}" for h in dict.fromkeys(hints))
+        else:
+            lines.append(f"  ✔ {label}")
+    lines.extend(f"  ℹ {n}" for n in notes)
+    n = len(cases)
+    lines.append(f"✔ all {n} checks passed" if not failures else f"✘ {len(failures)} of {n} checks failed")
+    report = "\n".join(lines)
+    print(report)
+    return CheckResult(n, failures, notes, report)
