@@ -1173,12 +1173,35 @@ def selu(x):
     return _selu(x)
 
 
+def _exp_neg_half_sq(x):
+    """e^{−x²/2} to a few ULP even where x²/2 is large: x = hi + lo with hi on 26 bits, so
+    hi²/2 is exact and the rounding of x² does not become an error in the exponent."""
+    xf = np.nan_to_num(x, nan=0.0, posinf=1e200, neginf=-1e200)
+    hi = (xf.view(np.int64) & ~np.int64((1 << 27) - 1)).view(np.float64)
+    lo = xf - hi
+    with np.errstate(over="ignore"):
+        out = np.exp(-0.5 * hi * hi) * np.exp(-(hi * lo + 0.5 * lo * lo))
+    out[np.isnan(x)] = np.nan
+    return out
+
+
+def _ndtr(x):
+    """Φ(x) in float64: 0.5 erfc(−x/√2), and in the lower tail 0.5 erfcx(|x|/√2) e^{−x²/2},
+    where erfc alone loses digits (scipy's erfc is off by ~1500 ULP at x = −36)."""
+    out = _sp.erfc(x * -_SQRT_HALF)
+    out *= 0.5
+    tail = x < -1.0
+    if tail.any():
+        xt = x[tail]
+        out[tail] = 0.5 * _sp.erfcx(xt * -_SQRT_HALF) * _exp_neg_half_sq(xt)
+    return out
+
+
 def _gelu(x, approximate):
     if approximate == "none":
-        # 0.5 x erfc(−x/√2): no cancellation in 1 + erf for negative x.
-        c = np.multiply(x, -_SQRT_HALF)
-        _sp.erfc(c, out=c)
-        c *= 0.5
+        if x.dtype != np.float64:             # float32: compute in float64, round once
+            return _gelu(x.astype(np.float64), approximate).astype(x.dtype)
+        c = _ndtr(x)
         return np.multiply(_finite(x, upper=False), c, out=c)
     # 0.5 x (1 + tanh z) = x σ(2z), z = √(2/π)(x + 0.044715 x³): the stable sigmoid form.
     xs = _finite(x, upper=False)
@@ -1195,9 +1218,9 @@ def _gelu(x, approximate):
 def _d_gelu(x, approximate):
     xs = np.clip(x, -1e4, 1e4)                # beyond |x| = 40 the second term is exactly 0
     if approximate == "none":
-        cdf = 0.5 * _sp.erfc(x * -_SQRT_HALF)
-        pdf = np.exp(-0.5 * xs * xs) * _INV_SQRT_2PI
-        return cdf + xs * pdf
+        x64, xs64 = x.astype(np.float64), xs.astype(np.float64)
+        d = _ndtr(x64) + xs64 * _exp_neg_half_sq(xs64) * _INV_SQRT_2PI
+        return d.astype(x.dtype)
     with np.errstate(over="ignore"):
         z2 = 2.0 * _SQRT_2_OVER_PI * x * (1.0 + GELU_TANH_C * np.square(x))
     dz2 = 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_C * xs * xs)
