@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -152,3 +153,51 @@ def test_check_site_reports_pages_and_cli_status(tmp_path):
 def test_check_site_needs_a_directory(tmp_path):
     with pytest.raises(ValueError, match="root"):
         check_offline.check_site(tmp_path / "nope")
+
+
+# --- book sources: the bibliography ----------------------------------------------------------------
+
+REQUIRED_KEYS = """nair2010rectified glorot2011deep maas2013rectifier he2015delving xu2015empirical clevert2016fast
+klambauer2017self barron2017continuously hendrycks2016gaussian elfwing2018sigmoid ramachandran2017searching
+misra2019mish courbariaux2015binaryconnect howard2019searching krizhevsky2010convolutional sandler2018mobilenetv2
+goodfellow2013maxout ma2020funnel dauphin2017language shazeer2020glu dugas2001incorporating bridle1990probabilistic
+hinton2015distilling hochreiter1991untersuchungen bengio1994learning glorot2010understanding lecun1998efficient
+rosenblatt1958perceptron minsky1969perceptrons vaswani2017attention hornik1989multilayer cybenko1989approximation
+ioffe2015batch""".split()
+
+
+def _bib_entries():
+    from pybtex.database import parse_file
+
+    return parse_file(str(ROOT / "references.bib"), bib_format="bibtex").entries  # raises on duplicate keys
+
+
+def test_bibliography_has_the_required_keys_with_authors_titles_years():
+    entries = _bib_entries()
+    missing = [k for k in REQUIRED_KEYS if k not in entries]
+    assert not missing, f"references.bib lacks {missing}"
+    for key, entry in entries.items():
+        assert re.fullmatch(r"[a-z]+\d{4}[a-z0-9]+", key), f"key {key!r} is not firstauthorYEARword"
+        assert entry.persons.get("author"), f"{key}: no author"
+        assert entry.fields.get("title"), f"{key}: no title"
+        year = entry.fields.get("year", "")
+        assert re.search(r"\d{4}", key).group() == year, f"{key}: year {year!r} does not match the key"
+        eprint = entry.fields.get("eprint")
+        if eprint:
+            assert re.fullmatch(r"\d{4}\.\d{4,5}", eprint), f"{key}: eprint {eprint!r} is not an arXiv id"
+            assert entry.fields.get("url") == f"https://arxiv.org/abs/{eprint}", f"{key}: url does not match eprint"
+
+
+def test_every_cited_key_is_in_the_bibliography():
+    entries = _bib_entries()
+    cite = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+    not_in_book = {"README.md", "CONTRIBUTING.md"}
+    sources = [p for p in ROOT.glob("*.md") if p.name not in not_in_book] + [p for p in (ROOT / "chapters").rglob("*.ipynb")
+                                                  if ".ipynb_checkpoints" not in p.parts]
+    unknown = {}
+    for path in sources:
+        for match in cite.finditer(path.read_text(encoding="utf-8")):
+            for key in match.group(1).split(","):
+                if key.strip() not in entries:
+                    unknown.setdefault(key.strip(), []).append(str(path.relative_to(ROOT)))
+    assert not unknown, f"cited but not in references.bib: {unknown}"
