@@ -395,7 +395,7 @@ class MLP:
             if l > 0:
                 derivs[l - 1] = self.df(zs[l - 1])
                 delta = (delta @ self.weights[l].T) * derivs[l - 1]
-        return loss, gW, gb, zs, acts, derivs
+        return loss, gW, gb, zs, acts, derivs, z_out
 
     # ---- diagnostics ---------------------------------------------------------------------
     def gradient_norms(self, X, y) -> np.ndarray:
@@ -508,35 +508,61 @@ class MLP:
                 return float(np.mean((z > 0) == (T > 0.5)))
             return float(np.mean(np.argmax(z, axis=1) == np.argmax(T, axis=1)))
 
-        def evaluate():
-            z = self.forward(X)
-            hist["loss"].append(self._loss_from_logits(z, Y))
+        def record_train(loss, z, T):
+            hist["loss"].append(loss)
             if classify:
-                hist["accuracy"].append(_acc(z, Y))
+                hist["accuracy"].append(_acc(z, T))
+
+        def record_rest():
             if has_val:
                 zv = self.forward(X_val)
                 hist["val_loss"].append(self._loss_from_logits(zv, Y_val))
                 if classify:
                     hist["val_accuracy"].append(_acc(zv, Y_val))
             if "grad_norms" in record:
-                _, gW, _, _, _, _ = self._loss_and_grads(X, Y)
+                gW = self._loss_and_grads(X, Y)[1]
                 hist["grad_norms"].append(np.array([np.linalg.norm(g) for g in gW]))
             if "layer_stats" in record:
                 hist["layer_stats"].append(self.layer_stats(X))
-            return np.isfinite(hist["loss"][-1])
 
+        def record_all():
+            z = self.forward(X)
+            record_train(self._loss_from_logits(z, Y), z, Y)
+            record_rest()
+
+        # Full-batch training evaluates the training loss for free: the forward pass of the step at
+        # epoch e sees the weights after e - 1 epochs.  Mini-batches need an extra forward pass.
+        # (With a callback every epoch is evaluated after its update, so the callback sees it.)
+        full_batch = batch_size >= n and callback is None
         params = self.weights + self.biases
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            evaluate()
+            if not full_batch or epochs == 0:
+                record_all()
+            else:
+                record_rest()
             for epoch in range(1, epochs + 1):
-                order = rng.permutation(n)
-                for start in range(0, n, batch_size):
-                    idx = order[start:start + batch_size]
-                    _, gW, gb, _, _, _ = self._loss_and_grads(X[idx], Y[idx])
+                if full_batch:
+                    loss, gW, gb, _, _, _, z = self._loss_and_grads(X, Y)
+                    record_train(loss, z, Y)
                     opt.step(params, gW + gb)
+                else:
+                    order = rng.permutation(n) if batch_size < n else np.arange(n)
+                    for start in range(0, n, batch_size):
+                        idx = order[start:start + batch_size]
+                        _, gW, gb, _, _, _, _ = self._loss_and_grads(X[idx], Y[idx])
+                        opt.step(params, gW + gb)
                 hist["epochs_run"] = epoch
-                finite = evaluate()
-                if not finite or not all(np.all(np.isfinite(p)) for p in params):
+                finite = all(np.all(np.isfinite(p)) for p in params)
+                if full_batch:
+                    finite = finite and bool(np.isfinite(hist["loss"][-1]))
+                    if epoch == epochs or not finite:
+                        record_all()
+                    else:
+                        record_rest()
+                else:
+                    record_all()
+                finite = finite and bool(np.isfinite(hist["loss"][-1]))
+                if not finite:
                     hist["diverged"] = True
                     break
                 if callback is not None and callback(self, epoch, hist):

@@ -326,3 +326,18 @@ def test_epochs_to_target():
     assert mlp.epochs_to_target(h, "accuracy", 0.99) is None
     with pytest.raises(ValueError, match="val_loss"):
         mlp.epochs_to_target(h, "val_loss", 0.1)
+
+
+def test_full_batch_history_matches_explicit_evaluation():
+    """Full-batch fit reuses each step's forward pass for the training loss; a callback forces an
+    explicit evaluation after every epoch.  Both must record the same numbers."""
+    X, y = D.circles(80, seed=1)
+    kw = dict(epochs=6, optimizer="sgd", lr=0.3, momentum=0.5, X_val=X[:10], y_val=y[:10],
+              record=("grad_norms",))
+    a = mlp.MLP([2, 8, 8, 2], activation="selu", head="softmax", seed=2).fit(X, y, **kw)
+    b = mlp.MLP([2, 8, 8, 2], activation="selu", head="softmax", seed=2).fit(
+        X, y, callback=lambda *args: False, **kw)
+    assert len(a["loss"]) == len(a["val_loss"]) == len(a["grad_norms"]) == 7
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose(a[key], b[key], rtol=1e-12, err_msg=key)
+    np.testing.assert_allclose(np.array(a["grad_norms"]), np.array(b["grad_norms"]), rtol=1e-12)
