@@ -92,7 +92,9 @@ def visit(browser, site_url):
                 f = local_file(u, site_url)
                 if f is not None:
                     files[f] = f.stat().st_size
+            own = [f for f in files if "_static" not in f.relative_to(SITE).parts]  # not the shared theme/MathJax files
             v.weight = {"total": sum(files.values()), "gzip": sum(gzip_size(f) for f in files), "files": len(files),
+                        "own": sum(files[f] for f in own),
                         "html": (SITE / rel).stat().st_size,
                         "largest": sorted(((s, str(f.relative_to(SITE))) for f, s in files.items()), reverse=True)[:3]}
             REPORT["weight"][rel] = v.weight
@@ -124,10 +126,12 @@ def pytest_terminal_summary(terminalreporter):
             tr.write_line(f"  [{imp}] {rid}: {hlp}")
     if REPORT["weight"]:
         tr.section("page weight (HTML + everything loaded, bytes on disk)")
-        tr.write_line(f"{'page':50s} {'html':>9s} {'total':>9s} {'gzipped':>9s} {'files':>5s}  largest (raw)")
+        tr.write_line(f"{'page':50s} {'html':>9s} {'own':>9s} {'total':>9s} {'gzipped':>9s} {'files':>5s}  largest (raw)")
         for rel, w in sorted(REPORT["weight"].items()):
             big = ", ".join(f"{n} {s // 1024} KiB" for s, n in w["largest"][:2])
-            tr.write_line(f"{rel:50s} {w['html']:>9d} {w['total']:>9d} {w['gzip']:>9d} {w['files']:>5d}  {big}")
+            tr.write_line(f"{rel:50s} {w['html']:>9d} {w['own']:>9d} {w['total']:>9d} {w['gzip']:>9d} {w['files']:>5d}  {big}")
+        tr.write_line("own: the page's HTML and files outside _static/ (what each further page costs once the theme and "
+                      "MathJax are cached); total: everything loaded on a cold cache; gzipped: total as a compressing host sends it")
     if REPORT["explorer"]:
         tr.section("explorers: input -> new frame src latency, ms (measured in the page with performance.now())")
         for key, rows in sorted(REPORT["explorer"].items()):
