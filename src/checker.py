@@ -273,7 +273,7 @@ def check(fn, name, derivative=False, **params):
     act = P._activation(name)
     if not isinstance(derivative, (bool, np.bool_)):
         raise TypeError(f"check: derivative must be True or False, got {derivative!r}")
-    P._check_params(act, params, where="check")
+    params = P.full_params(act, P._check_params(act, params, where="check"))
     is_vector = getattr(act, "kind", "elementwise") != "elementwise"
     if derivative and is_vector:
         raise ValueError(f"check: derivative=True needs an elementwise activation; {act.name} is a vector "

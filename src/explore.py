@@ -159,10 +159,10 @@ class Explorer:
     row-major order of the controls), ``alts``, ``html``, ``title``.
     """
 
-    def __init__(self, kind, key, title, controls, render, live_render=None, extra_widgets=None, note=""):
+    def __init__(self, kind, key, title, controls, render, live_render=None, live_controls=None, note=""):
         self.kind, self.title, self.controls, self._render = kind, title, controls, render
         self._live_render = live_render
-        self._extra_widgets = extra_widgets or []
+        self._live_controls = controls if live_controls is None else live_controls
         self.note = note
         self.id = _make_id(kind, *key)
         self.shape = [len(c.values) for c in controls]
@@ -212,7 +212,7 @@ class Explorer:
             return self._widget
         import ipywidgets as W
 
-        sliders = [c.widget() for c in self.controls] + [f() for f in self._extra_widgets]
+        sliders = [c.widget() for c in self._live_controls]
         img = W.Image(format="png", value=self._live(sliders), layout=W.Layout(max_width="100%", height="auto"))
 
         def redraw(_change=None):
@@ -257,22 +257,27 @@ def _per_slider(n_sliders, max_frames):
     return max(2, min(MAX_PER_SLIDER, int(math.floor(max_frames ** (1.0 / n_sliders) + 1e-9))))
 
 
-def _zoom_widget(lo, hi):
-    import ipywidgets as W
-
+def _zoom_control(lo, hi):
     c, half = (lo + hi) / 2, (hi - lo) / 2
-    opts = [(f"{P.fmt(c - z * half)} to {P.fmt(c + z * half)}", z) for z in ZOOMS]
-    return W.SelectionSlider(options=opts, value=1.0, description="x range", style={"description_width": "initial"},
-                             continuous_update=True)
+    spans = [(_clean(c - z * half), _clean(c + z * half)) for z in ZOOMS]
+    return _SpanControl("x", "x range", list(ZOOMS), ZOOMS.index(1.0),
+                        texts=[f"{P.fmt(a)} to {P.fmt(b)}" for a, b in spans])
+
+
+def _zoomed(lo, hi, zoom):
+    c, half = (lo + hi) / 2, (hi - lo) / 2 * float(zoom)
+    return _clean(c - half), _clean(c + half)
 
 
 def explore(name, x=(-5, 5), max_frames=48, **params):
     """Sliders for the parameters of activation ``name``; f and f′ redrawn from the library.
 
     ``explore("elu", alpha=(0.1, 2.0), x=(-5, 5))`` gives one slider for α from 0.1 to 2.
-    Keywords: each parameter as ``(low, high)``, ``(low, high, step)`` (a slider) or a number (fixed);
-    ``x`` the plotted interval; ``max_frames`` the static frame budget (default 48).
-    A faint dashed grey curve shows the library defaults for comparison.
+    Keywords: each real parameter as ``(low, high)`` or ``(low, high, step)`` (a slider) or a value
+    (fixed); ``x`` the plotted interval; ``max_frames`` the static frame budget (default 48).
+    With no parameter range (``explore("relu")``) the slider zooms the x range instead
+    (×0.25 … ×10 of ``x``). The live widget always has the zoom slider as well.
+    A faint dashed grey curve shows the registry's example parameters (the defaults) for comparison.
     Unknown activation/parameter, ``low >= high`` or values outside the parameter's domain raise
     ValueError/TypeError naming the argument.
     """
@@ -286,20 +291,23 @@ def explore(name, x=(-5, 5), max_frames=48, **params):
         if key not in known:
             raise TypeError(f"explore: {act.name} has no parameter {key!r} (its parameters: {', '.join(known) or 'none'})")
         if isinstance(value, (tuple, list)):
+            if getattr(known[key], "kind", "real") != "real":
+                raise TypeError(f"explore: parameter {key!r} of {act.name} is not a real number, so it cannot get a "
+                                f"slider; give one value (e.g. {key}={known[key].default!r})")
             ranges[key] = _range_arg("explore", key, value)
         else:
             fixed[key] = value
-    P._check_params(act, fixed, where="explore")
+    fixed = P._check_params(act, fixed, where="explore")
     n = _per_slider(len(ranges), max_frames)
     controls = []
-    defaults = dict(getattr(act, "example_params", None) or getattr(act, "defaults", {p.name: p.default for p in act.params}))
+    example = dict(getattr(act, "example_params", None) or {})
     for key, (rlo, rhi, step) in ranges.items():
         values, step = nice_grid(rlo, rhi, n, step)
         if len(values) > n and len(ranges) > 1:
             values, step = nice_grid(rlo, rhi, max(2, n - 2), None)
         for v in values:  # every grid value must be legal for the library
             P._check_params(act, {key: v}, where="explore")
-        d = defaults.get(key)
+        d = example.get(key)
         target = float(d) if isinstance(d, numbers.Real) and rlo <= d <= rhi else (rlo + rhi) / 2
         init = int(np.argmin([abs(v - target) for v in values]))
         label = P.param_label(key)
@@ -309,75 +317,84 @@ def explore(name, x=(-5, 5), max_frames=48, **params):
     if total > max(max_frames, MAX_PER_SLIDER + 2):
         raise ValueError(f"explore: {total} static frames exceed max_frames={max_frames}; give fewer ranges or a larger step")
 
-    ref_params = {k: v for k, v in defaults.items() if isinstance(v, numbers.Real) or k in fixed}
-    ref_params.update(fixed)
-    xs = P._xgrid(lo, hi, 601)
-    ref_y = np.asarray(act(xs, **ref_params), dtype=float)
-    ref_dy = np.asarray(act.derivative(xs, **ref_params), dtype=float) if P._has_derivative(act) else None
+    ref_params = P.full_params(act, {**example, **fixed})
+    zoom_only = not controls
+    static_controls = controls or [_zoom_control(lo, hi)]
 
-    def params_for(combo):
+    def split(combo):
+        """combo -> (params, (a, b)) for static frames."""
+        if zoom_only:
+            return P.full_params(act, dict(fixed)), _zoomed(lo, hi, combo[0])
         p = dict(fixed)
         p.update({c.name: v for c, v in zip(controls, combo)})
-        return p
+        return P.full_params(act, p), (lo, hi)
 
-    # fixed y-limits over the whole grid so the curve visibly moves
-    ys, dys = [ref_y], [ref_dy] if ref_dy is not None else []
-    for combo in itertools.product(*[c.values for c in controls]):
-        _, y, dy = P.curve_data(act, lo, hi, params_for(combo), 601)
-        ys.append(y)
-        if dy is not None:
-            dys.append(dy)
+    has_d = P._has_derivative(act)
     fig, axes, lines = P.pair_figure(act, FRAME_SIZE)
-    ref_lines = []
-    for i, (ax, ry) in enumerate(zip(axes, [ref_y, ref_dy])):
+    ref_lines = [ax.plot([], [], color="#999999", lw=1.2, ls="--", zorder=1)[0] for ax in axes]
+    for ax in axes:
         P._style_axes(ax, lo, hi)
-        P._pad_ylim(ax, ys if i == 0 else dys)
-        (rl,) = ax.plot(xs, ry, color="#999999", lw=1.2, ls="--", zorder=1)
-        ref_lines.append(rl)
+    if not zoom_only:  # fixed y-limits over the whole grid so the curve visibly moves
+        ys, dys = [], []
+        for combo in itertools.product(*[c.values for c in controls]):
+            _, y, dy = P.curve_data(act, lo, hi, split(combo)[0], 601)
+            ys.append(y)
+            dys.append(dy)
+        _, ry, rdy = P.curve_data(act, lo, hi, ref_params, 601)
+        P._pad_ylim(axes[0], ys + [ry])
+        if has_d:
+            P._pad_ylim(axes[1], dys + [rdy])
     ref_text = P.describe_params(ref_params) or "the defaults"
 
-    def render(combo, n_points=601, quantize=True):
-        p = params_for(combo)
-        x_, y, dy = P.curve_data(act, lo, hi, p, n_points)
-        lines[0].set_data(x_, y)
-        if dy is not None:
-            lines[1].set_data(x_, dy)
-        alt = P.pair_alt(act, p, lo, hi, y, dy) + f" Dashed grey: {ref_text}."
-        return P.png_bytes(fig, quantize=quantize), alt
+    def draw(fig_, axes_, lines_, refs_, p, a, b, n_points, fit_y):
+        x_, y, dy = P.curve_data(act, a, b, p, n_points)
+        rx, ry, rdy = P.curve_data(act, a, b, ref_params, 400)
+        lines_[0].set_data(x_, y)
+        refs_[0].set_data(rx, ry)
+        if has_d:
+            lines_[1].set_data(x_, dy)
+            refs_[1].set_data(rx, rdy)
+        for ax, data, r in zip(axes_, [y, dy], [ry, rdy]):
+            ax.set_xlim(a, b)
+            if fit_y:
+                P._pad_ylim(ax, [data, r])
+        return y, dy
 
-    # live view: its own figure, 1,000-point curves, x zoom
+    def render(combo, quantize=True):
+        p, (a, b) = split(combo)
+        y, dy = draw(fig, axes, lines, ref_lines, p, a, b, 601, zoom_only)
+        alt = P.pair_alt(act, p, a, b, y, dy)
+        if not zoom_only:
+            alt += f" Dashed grey: {ref_text}."
+        png = P.png_bytes(fig, quantize=quantize)
+        if not zoom_only:  # axes limits are fixed: freeze the layout of the first frame (2x faster)
+            fig.set_layout_engine("none")
+        return png, alt
+
     live = {}
 
     def live_render(values):
+        """Widget redraw: 1,000-point curves on a larger figure; values = params..., zoom."""
         if not live:
             f2, ax2, ln2 = P.pair_figure(act, (8.0, 3.0))
-            rl2 = [ax.plot(xs, ry, color="#999999", lw=1.2, ls="--", zorder=1)[0]
-                   for ax, ry in zip(ax2, [ref_y, ref_dy])]
+            rl2 = [ax.plot([], [], color="#999999", lw=1.2, ls="--", zorder=1)[0] for ax in ax2]
+            for ax in ax2:
+                P._style_axes(ax, lo, hi)
             live.update(fig=f2, axes=ax2, lines=ln2, ref=rl2)
         *vals, zoom = values
-        c, half = (lo + hi) / 2, (hi - lo) / 2 * float(zoom)
-        a, b = c - half, c + half
         p = dict(fixed)
         p.update({ctl.name: v for ctl, v in zip(controls, vals)})
-        x_, y, dy = P.curve_data(act, a, b, p, 1000)
-        rx = P._xgrid(a, b, 400)
-        rp = [np.asarray(act(rx, **ref_params), dtype=float)]
-        if dy is not None:
-            rp.append(np.asarray(act.derivative(rx, **ref_params), dtype=float))
-        for i, (ax, data) in enumerate(zip(live["axes"], [y, dy])):
-            live["lines"][i].set_data(x_, data)
-            live["ref"][i].set_data(rx, rp[i])
-            ax.set_xlim(a, b)
-            P._pad_ylim(ax, [data, rp[i]])
-        live["fig"].suptitle(P._title_with_params(act, p), fontsize=12)
+        p = P.full_params(act, p)
+        a, b = _zoomed(lo, hi, zoom)
+        draw(live["fig"], live["axes"], live["lines"], live["ref"], p, a, b, 1000, True)
+        live["fig"].suptitle(P._title_with_params(act, p) + "   (dashed grey: " + ref_text + ")", fontsize=11)
         return P.png_bytes(live["fig"], quantize=False)
 
     title = f"Explore {act.title}" + (f": {', '.join(c.label for c in controls)}" if controls else "")
-    note = "" if controls else "No parameter range given: this view shows the defaults."
-    key = ("explore", act.name, [lo, hi], sorted(fixed.items()), [(k, v) for k, v in ranges.items()], max_frames)
-    key = (act.name,) + key
-    return Explorer("explorer", key, title, controls, render, live_render,
-                    extra_widgets=[lambda: _zoom_widget(lo, hi)], note=note)
+    key = (act.name, [lo, hi], sorted((k, repr(v)) for k, v in fixed.items()), sorted(ranges.items()), max_frames)
+    zoom_ctl = _zoom_control(lo, hi)
+    return Explorer("explorer", key, title, static_controls, render, live_render,
+                    live_controls=[zoom_ctl] if zoom_only else controls + [zoom_ctl])
 
 
 class _SpanControl(Control):
@@ -414,15 +431,11 @@ def compare(items, x=(-5, 5), derivative=True):
     if not isinstance(derivative, (bool, np.bool_)):
         raise TypeError(f"compare: derivative must be True or False, got {derivative!r}")
     n_panels = 2 if derivative else 1
-    c, half = (lo + hi) / 2, (hi - lo) / 2
-    spans = [(_clean(c - z * half), _clean(c + z * half)) for z in ZOOMS]
-    ctl = _SpanControl("x", "x range", list(ZOOMS), ZOOMS.index(1.0),
-                       texts=[f"{P.fmt(a)} to {P.fmt(b)}" for a, b in spans])
+    ctl = _zoom_control(lo, hi)
     fig, axes = P.overlay_figure(n_panels, (6.4, 2.7) if n_panels == 2 else (5.0, 3.0))
 
     def render(combo, quantize=True):
-        z = combo[0]
-        a, b = _clean(c - z * half), _clean(c + z * half)
+        a, b = _zoomed(lo, hi, combo[0])
         P.draw_overlay(fig, axes, pairs, a, b, bool(derivative))
         return P.png_bytes(fig, quantize=quantize), P.overlay_alt(pairs, a, b, derivative, n_panels)
 
@@ -441,8 +454,7 @@ def softmax(logits=(2.0, 1.0, 0.1), temperature=(0.1, 10.0), frames=21):
     """Bar chart of ``A.softmax(logits, temperature=T)`` with a (log-scale) temperature slider.
 
     ``logits``: 2 to 12 finite numbers. ``temperature``: a range (low, high) with 0 < low < high
-    (static frames on a geometric grid, ``frames`` of them; T = 1 is on the grid when inside) or
-    a single positive number (no slider).
+    (static frames on a geometric grid, ``frames`` of them; T = 1 is on the grid when inside).
     """
     act = A.get("softmax")
     if isinstance(logits, (str, bytes)):
@@ -468,10 +480,8 @@ def softmax(logits=(2.0, 1.0, 0.1), temperature=(0.1, 10.0), frames=21):
         init = int(np.argmin(np.abs(np.log(values))))
         controls = [Control("temperature", "temperature T", values, init, log=True)]
     else:
-        if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not temperature > 0 \
-                or not math.isfinite(temperature):
-            raise ValueError(f"softmax: temperature must be a positive number or a range, got {temperature!r}")
-        controls = [Control("temperature", "temperature T", [float(temperature)], 0, log=True)]
+        raise TypeError(f"softmax: temperature must be a range (low, high) with 0 < low < high, got {temperature!r} "
+                        f"(for one temperature, print A.softmax(logits, temperature=T) instead)")
 
     labels = [f"z{''.join('₀₁₂₃₄₅₆₇₈₉'[int(d)] for d in str(i + 1))} = {P.fmt(v)}" for i, v in enumerate(z)]
     from matplotlib.figure import Figure

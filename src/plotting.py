@@ -149,24 +149,35 @@ def _activation(name, *, argname="name"):
 
 
 def _check_params(act, params, *, where):
-    """Reject unknown parameters and out-of-range values with a message naming the parameter."""
+    """Reject unknown parameters and illegal values with a message naming the parameter.
+
+    Uses the library's own ``Param.validate`` (TypeError/ValueError); returns the validated dict."""
     known = {p.name: p for p in getattr(act, "params", ())}
+    out = {}
     for key, value in params.items():
         if key not in known:
             names = ", ".join(known) or "none"
             raise TypeError(f"{where}: {act.name} has no parameter {key!r} (its parameters: {names})")
         p = known[key]
-        if isinstance(value, numbers.Real) and not isinstance(value, bool) and isinstance(p.default, numbers.Real):
-            v = float(value)
-            if math.isnan(v):
-                raise ValueError(f"{where}: parameter {key!r} of {act.name} must be a number, got nan")
-            lo, hi = getattr(p, "low", -math.inf), getattr(p, "high", math.inf)
-            lo_open, hi_open = getattr(p, "low_open", False), getattr(p, "high_open", False)
-            if lo is not None and (v < lo or (lo_open and v == lo)):
-                raise ValueError(f"{where}: parameter {key!r} of {act.name} must be {'>' if lo_open else '≥'} {fmt(lo)}, got {value!r}")
-            if hi is not None and (v > hi or (hi_open and v == hi)):
-                raise ValueError(f"{where}: parameter {key!r} of {act.name} must be {'<' if hi_open else '≤'} {fmt(hi)}, got {value!r}")
-    return dict(params)
+        if hasattr(p, "validate"):
+            out[key] = p.validate(f"{where}: {act.name}", value)
+            continue
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isnan(float(value)):
+            raise ValueError(f"{where}: {act.name}: parameter {key!r} must be a number, got nan")
+        out[key] = value
+    return out
+
+
+def full_params(act, params):
+    """``params`` plus the registry's example values for required parameters that were not given
+    (e.g. ``threshold`` needs ``threshold`` and ``value``); this is what gets drawn."""
+    out = {}
+    ex = dict(getattr(act, "example_params", {}) or {})
+    for p in getattr(act, "params", ()):
+        if p.name not in params and getattr(p, "required", False) and p.name in ex:
+            out[p.name] = ex[p.name]
+    out.update(params)
+    return out
 
 
 def _check_interval(x, *, argname="x", where="show"):
@@ -202,20 +213,26 @@ def _has_derivative(act):
 def png_bytes(fig, *, quantize=True, dpi=DPI):
     """Render a matplotlib figure to small, deterministic PNG bytes (transparent background).
 
-    ``quantize=False`` skips the palette reduction (faster; used by live widgets)."""
-    if fig.canvas is None or not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, transparent=True, metadata={"Software": None})
-    data = buf.getvalue()
-    if not quantize:
-        return data
+    Draws once with Agg and encodes with Pillow: colour-quantised to 64 colours and optimised
+    (``quantize=False`` keeps full colour and uses fast compression: live widgets)."""
     from PIL import Image
 
-    img = Image.open(io.BytesIO(data))
-    img = img.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    if fig.dpi != dpi:
+        fig.set_dpi(dpi)
+    for ax in fig.axes:  # transparent background, as savefig(transparent=True) would do
+        ax.patch.set_alpha(0.0)
+    fig.patch.set_alpha(0.0)
+    fig.canvas.draw()
+    img = Image.frombuffer("RGBA", fig.canvas.get_width_height(physical=True), fig.canvas.buffer_rgba(), "raw",
+                           "RGBA", 0, 1)
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=True)
+    if quantize:
+        img = img.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        img.save(out, format="PNG", optimize=True)
+    else:
+        img.save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 
@@ -364,7 +381,7 @@ def show(name, x=(-5, 5), **params):
     """
     act = _elementwise(_activation(name), "show")
     lo, hi = _check_interval(x, where="show")
-    params = _check_params(act, params, where="show")
+    params = full_params(act, _check_params(act, params, where="show"))
     xs, y, dy = curve_data(act, lo, hi, params)
     fig, axes, lines = pair_figure(act)
     fig.suptitle(_title_with_params(act, params), fontsize=12)
@@ -388,10 +405,10 @@ def parse_items(items, where="show_many"):
             if len(it) != 2 or not isinstance(it[1], dict):
                 raise TypeError(f"{where}: each item is a name or a (name, params-dict) pair, got {it!r}")
             act = _elementwise(_activation(it[0], argname="items"), where)
-            out.append((act, _check_params(act, it[1], where=where)))
+            out.append((act, full_params(act, _check_params(act, it[1], where=where))))
         else:
             act = _elementwise(_activation(it, argname="items"), where)
-            out.append((act, {}))
+            out.append((act, full_params(act, {})))
     if not out:
         raise ValueError(f"{where}: items is empty")
     if len(out) > len(COLORS):
