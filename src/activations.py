@@ -441,7 +441,11 @@ def step(x, at_zero=0.0):
     The derivative is 0 wherever it exists, which is why a network of steps cannot be
     trained by gradient descent. Rosenblatt (1958).
     """
-    return np.heaviside(x, at_zero)
+    out = (x > 0).astype(x.dtype)              # np.heaviside is ten times slower
+    if at_zero:
+        out[x == 0] = at_zero
+    out[np.isnan(x)] = np.nan
+    return out
 
 
 @_register(
@@ -1186,15 +1190,15 @@ def _exp_neg_half_sq(x):
 
 
 def _ndtr(x):
-    """Φ(x) in float64: 0.5 erfc(−x/√2), and in the lower tail 0.5 erfcx(|x|/√2) e^{−x²/2},
-    where erfc alone loses digits (scipy's erfc is off by ~1500 ULP at x = −36)."""
-    out = _sp.erfc(x * -_SQRT_HALF)
-    out *= 0.5
-    tail = x < -1.0
-    if tail.any():
-        xt = x[tail]
-        out[tail] = 0.5 * _sp.erfcx(xt * -_SQRT_HALF) * _exp_neg_half_sq(xt)
-    return out
+    """Φ(x) in float64 to a few ULP: with t = ½ erfcx(|x|/√2) e^{−x²/2} = Φ(−|x|), Φ(x) is t for
+    x < 0 and 1 − t for x ≥ 0. (0.5 erfc(−x/√2) loses ~2z² ULP to the rounding of x/√2.)"""
+    t = np.abs(x)
+    t *= _SQRT_HALF
+    _sp.erfcx(t, out=t)
+    t *= _exp_neg_half_sq(x)
+    t *= 0.5
+    np.copysign(t, x, out=t)
+    return np.subtract(~np.signbit(x), t, out=t)
 
 
 def _gelu(x, approximate):
