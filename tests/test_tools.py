@@ -61,6 +61,18 @@ def test_outputs_are_stored_and_widget_state_removed(tmp_path):
     assert all("execution" not in c.metadata for c in nb.cells)
 
 
+def test_widget_notebook_re_executes_to_identical_file(tmp_path):
+    path = _write(tmp_path / "01_nb.ipynb", "import ipywidgets as w\nw.FloatSlider(value=0.5)",
+                  "import ipywidgets as w\nw.HBox([w.IntSlider(), w.Label('x')])")
+    execute_notebooks.execute_notebook(path)
+    first = path.read_bytes()
+    ids = [c.outputs[0].data[execute_notebooks.WIDGET_VIEW]["model_id"]
+           for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    assert len(set(ids)) == 2 and all(len(i) == 32 for i in ids)
+    execute_notebooks.execute_notebook(path)
+    assert path.read_bytes() == first
+
+
 def test_kernel_runs_in_the_notebooks_folder(tmp_path):
     folder = tmp_path / "some_chapter"
     path = _write(folder / "01_nb.ipynb", "import os\nprint(os.path.basename(os.getcwd()))")

@@ -9,7 +9,9 @@ successful run the notebook is normalised so that re-executing an unchanged note
   widget manager from a CDN to the page, and the state changes on every run;
 - execution timing and other volatile per-cell metadata are dropped;
 - the kernelspec and language_info are set to fixed values (no Python patch version);
-- execution counts run 1, 2, 3, ... in order.
+- execution counts run 1, 2, 3, ... in order;
+- widget views get a model_id derived from the cell id and the output's position instead of a random
+  one (the widget state is not saved, so the id refers to nothing once the kernel is gone).
 
 A cell that raises stops the run and leaves the file untouched, unless the cell is tagged
 `raises-exception`.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -37,6 +40,8 @@ LANGUAGE_INFO = {
 }
 # Cell metadata keys written by tools or front-ends that change from run to run.
 VOLATILE_CELL_METADATA = ("execution", "ExecuteTime", "collapsed", "scrolled")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_WIDGET_NAMESPACE = uuid.UUID("5d3c1c52-4f6e-4a55-9b0e-2d7a8f7c6a11")
 DEFAULT_TIMEOUT = 900  # seconds per cell
 
 
@@ -53,9 +58,13 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             if cell.outputs or cell.get("execution_count") is not None:
                 count += 1
                 cell.execution_count = count
-                for out in cell.outputs:
+                for position, out in enumerate(cell.outputs):
                     if out.get("output_type") == "execute_result":
                         out["execution_count"] = count
+                    view = out.get("data", {}).get(WIDGET_VIEW)
+                    if isinstance(view, dict) and "model_id" in view:
+                        key = f"{cell.get('id', count)}/{position}"
+                        view["model_id"] = uuid.uuid5(_WIDGET_NAMESPACE, key).hex
             else:
                 cell.execution_count = None
     return nb
