@@ -177,7 +177,7 @@ def show(name: str, **params) -> _HTML:
             f"<caption>Facts about {html.escape(a.title)} from the course's registry</caption>\n"
             f"{rows}\n</table></div>\n</div>")
     plain = [f"{a.title}: {a.summary}", f"  f(x): {a.formula}", f"  {deriv_label}: {a.derivative_formula}"]
-    plain += [f"  {k}: {re.sub('<[^>]+>', '', v)}" for k, v in facts]
+    plain += [f"  {k}: {html.unescape(re.sub('<[^>]+>', '', v))}" for k, v in facts]
     return _HTML(body, "\n".join(plain))
 
 

@@ -1,0 +1,57 @@
+"""Fact cards and tables are generated from the registry, for every activation."""
+import html
+import re
+
+import pytest
+
+import activations as A
+import cards
+
+
+@pytest.mark.parametrize("name", list(A.REGISTRY))
+def test_card_carries_the_registry_facts(name):
+    act = A.get(name)
+    card = cards.show(name)
+    bundle = card._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}
+    html_text = bundle["text/html"]
+    assert act.title in card.plain and act.ja in html_text and act.zh in html_text
+    assert html.escape(act.formula, quote=False) in html_text
+    assert "math notranslate nohighlight" in html_text          # MathJax typesets it on the site
+    if act.paper:
+        assert f"[{act.paper}]" in html_text
+    if act.minimum is not None:
+        assert f"{act.minimum[1]:.6g}".replace("-", "−") in html_text
+
+
+def test_card_is_deterministic():
+    assert cards.show("gelu").html == cards.show("gelu").html
+
+
+def test_card_validates_parameters():
+    with pytest.raises(ValueError, match="alpha"):
+        cards.show("elu", alpha=float("nan"))
+    assert "(-0.5, \\infty)" in cards.show("elu", alpha=0.5).html
+
+
+def test_authors_from_the_bibliography():
+    assert cards.authors("clevert2016fast") == "Clevert et al. (2016)"
+    assert cards.authors("hendrycks2016gaussian") == "Hendrycks & Gimpel (2016)"
+    assert cards.authors("no-such-key") == "no-such-key"
+
+
+def test_table_rows_and_columns():
+    names = A.names(family="relu")
+    t = cards.table(names, columns=("title", "monotonic", "year"))
+    assert t.html.count("<tr>") == len(names) + 1
+    for n in names:
+        assert A.get(n).title in t.html
+    rows = t.plain.splitlines()
+    assert rows[0] == "Name | Monotonic | Year"
+    gelu_row = next(r for r in rows if r.startswith("GELU"))
+    assert gelu_row == f"GELU | no | {A.gelu.year}"
+    with pytest.raises(ValueError, match="column"):
+        cards.table(names, columns=("nope",))
+    with pytest.raises(ValueError, match="unknown activation"):
+        cards.table(["relu", "reul"])
+    assert re.search(r'class="afx-table-wrap"', t.html)
