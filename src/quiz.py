@@ -296,9 +296,13 @@ _MSG = {"right": "<p><strong>Correct.</strong></p>", "wrong": "<p><strong>Not qu
         "none": "Choose an answer first.", "nan": "Type a number, e.g. 0.25, 1/4 or 2.5e-1."}
 
 
-def _fmt_answer(v, digits):
-    s = f"{v:.{digits}g}"
-    return s.replace("-", "−")
+def _fmt_answer(v, digits, tolerance=None):
+    """``v`` with ``digits`` significant digits, more if needed so the shown number is itself
+    within ``tolerance / 10`` of ``v`` (a reader who copies it must be marked correct)."""
+    d = digits
+    while tolerance is not None and d < 17 and abs(float(f"{v:.{d}g}") - v) > tolerance / 10:
+        d += 1
+    return f"{v:.{d}g}".replace("-", "−")
 
 
 class Quiz:
@@ -336,7 +340,7 @@ class Quiz:
                     f'<div class="afx-prompt" id="{base}-prompt">{markdown(q["question"])}</div>']
             if qt == "numeric":
                 val = self.answers[qid]
-                atext = _fmt_answer(val, q.get("digits", 4))
+                atext = _fmt_answer(val, q.get("digits", 4), q["tolerance"])
                 body.append(f'<div class="afx-numeric"><label for="{base}-input">Your answer</label> '
                             f'<input type="text" inputmode="decimal" autocomplete="off" class="afx-input" id="{base}-input" '
                             f'name="{base}-input" aria-describedby="{base}-prompt" size="12"/></div>')
