@@ -237,7 +237,8 @@ class Activation:
             out = out.reshape(())
         if isinstance(out, np.ndarray):
             if arr.dtype.kind == "f" and out.dtype != arr.dtype:
-                out = out.astype(arr.dtype)
+                with np.errstate(over="ignore"):   # rounding to ±inf is the right float16 answer
+                    out = out.astype(arr.dtype)
             if out.ndim == 0:
                 return out[()]
         return out
@@ -1470,7 +1471,11 @@ def _halves(x, axis, fname):
 
 def _glu(x, axis):
     _, a, b = _halves(x, axis, "glu")
-    return np.multiply(_finite(a), _sigmoid(b))
+    gate = _sigmoid(b)
+    with np.errstate(invalid="ignore"):
+        out = np.multiply(a, gate)
+    out[np.isinf(a) & (gate == 0)] = 0.0      # ±inf through a closed gate: the gate wins
+    return out
 
 
 def _glu_jac(x, axis):
