@@ -138,7 +138,7 @@ def pytest_terminal_summary(terminalreporter):
             for label, how, ms in rows:
                 tr.write_line(f"{key:60s} {label:24s} {how:9s} {ms:7.2f}")
     if REPORT["dark"]:
-        tr.section("dark mode: luminance of images (p5, p95, spread) as rendered")
+        tr.section("dark mode: luminance of content images as rendered (background = median, ink = p1/p99)")
         for key, rows in sorted(REPORT["dark"].items()):
             for row in rows:
                 tr.write_line(f"{key:50s} {row}")

@@ -11,7 +11,7 @@ import statistics
 
 import pytest
 
-from afx_browser import HAVE_SITE, NO_SITE, PAGES, REPORT, SITE, chapter_notebooks, page_params, wait_mathjax
+from afx_browser import HAVE_SITE, NO_SITE, PAGES, REPO, REPORT, SITE, chapter_notebooks, page_params, wait_mathjax
 
 LATENCY_BOUND_MS = 200  # the goal is <= 50 ms; this generous bound only catches a broken or very slow explorer
 
@@ -274,12 +274,41 @@ def test_drivers_catch_a_broken_page(new_page, fixture_url):
 
 
 # --------------------------------------------------------------------------------------------- the site
+EXPLORE_CALL = re.compile(r"\bexplore\.(explore|compare|softmax)\(")
+QUIZ_CALL = re.compile(r"\bquiz\.show\(")
+
+
+def _built_chapters() -> dict[str, str]:
+    """{page: source notebook text} for the chapter pages in the site that come from a notebook."""
+    out = {}
+    for rel in PAGES:
+        src = REPO / rel.removesuffix(".html")
+        nb = src.with_suffix(".ipynb")
+        if rel.startswith("chapters/") and nb.is_file():
+            out[rel] = nb.read_text(encoding="utf-8")
+    return out
+
+
 @pytest.mark.skipif(not HAVE_SITE, reason=NO_SITE)
 def test_site_has_explorers_and_quizzes():
-    if not chapter_notebooks():
-        pytest.skip("no chapter notebooks yet (chapters/*/*.ipynb)")
-    assert EXPLORER_PAGES, "chapter notebooks exist but no page of the site has a div.afx-explorer"
-    assert QUIZ_PAGES, "chapter notebooks exist but no page of the site has a div.afx-quiz"
+    """A notebook that calls explore.*/quiz.show must give a page with the static explorer/quiz; a chapter in the
+    site with a quiz.json must show a quiz on one of its pages; once chapters are built, the site has both."""
+    built = _built_chapters()
+    if not chapter_notebooks() or not built:
+        pytest.skip("no chapter notebooks in the site yet")
+    problems = []
+    for rel, src in built.items():
+        if EXPLORE_CALL.search(src) and rel not in EXPLORER_PAGES:
+            problems.append(f"{rel}: its notebook calls explore.* but the page has no div.afx-explorer")
+        if QUIZ_CALL.search(src) and rel not in QUIZ_PAGES:
+            problems.append(f"{rel}: its notebook calls quiz.show but the page has no div.afx-quiz")
+    for chapter in sorted({rel.split("/")[1] for rel in built}):
+        if (REPO / "chapters" / chapter / "quiz.json").is_file() and not any(
+                p.startswith(f"chapters/{chapter}/") for p in QUIZ_PAGES):
+            problems.append(f"chapters/{chapter} has a quiz.json but none of its pages shows a quiz")
+    if any(EXPLORE_CALL.search(s) for s in built.values()):
+        assert EXPLORER_PAGES, "no page of the site has a div.afx-explorer"
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("rel", page_params(EXPLORER_PAGES) if EXPLORER_PAGES or not HAVE_SITE else
