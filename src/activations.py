@@ -1482,10 +1482,15 @@ def _glu_jac(x, axis):
     ax, a, b = _halves(x, axis, "glu.jacobian")
     a, b = np.moveaxis(a, ax, -1), np.moveaxis(b, ax, -1)
     m = a.shape[-1]
-    eye = np.eye(m, dtype=x.dtype)
-    da = _sigmoid(b)[..., :, None] * eye
-    db = (a * _dsigmoid_of(b))[..., :, None] * eye
-    return np.concatenate([da, db], axis=-1)
+    slope = _dsigmoid_of(b)
+    with np.errstate(invalid="ignore"):
+        db = a * slope
+    db[np.isinf(a) & (slope == 0)] = 0.0
+    j = np.zeros(a.shape + (2 * m,), dtype=x.dtype)
+    i = np.arange(m)
+    j[..., i, i] = _sigmoid(b)
+    j[..., i, m + i] = db
+    return j
 
 
 @_register(
