@@ -1,0 +1,66 @@
+"""Every chapters/**/quiz.json: schema valid, every answer.expr evaluates to a finite number, every `check`
+agrees with its choice's `correct` key, every question renders; `quiz.show(..., ids=[...])` calls in the
+chapter notebooks name questions that exist. A wrong answer key fails CI here."""
+import ast
+import json
+import pathlib
+
+import pytest
+
+import quiz
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+QUIZ_FILES = sorted(p for p in ROOT.glob("chapters/**/quiz.json") if "_build" not in p.parts)
+NOTEBOOKS = sorted(p for p in ROOT.glob("chapters/**/*.ipynb") if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts)
+
+
+def _rel(p):
+    return str(p.relative_to(ROOT))
+
+
+def test_chapters_with_notebooks_have_a_quiz():
+    chapters = sorted({nb.parent for nb in NOTEBOOKS})
+    missing = [_rel(c) for c in chapters if not (c / "quiz.json").is_file()]
+    assert not missing, f"chapter folders without quiz.json: {missing}"
+
+
+@pytest.mark.parametrize("path", QUIZ_FILES, ids=_rel)
+def test_quiz_file_is_valid_and_its_keys_agree_with_the_library(path):
+    data = quiz.load(path)  # schema (raises QuizError listing every problem)
+    answers = quiz.verify(data, source=_rel(path))  # expressions and checks
+    assert set(answers) == {q["id"] for q in data["questions"]}
+    rendered = quiz.render(data, source=_rel(path))
+    assert rendered.html.count('class="afx-question"') == len(data["questions"])
+
+
+def _quiz_calls(nb_path):
+    """(path argument, ids or None) of each quiz.show(...) call in a notebook's code cells."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        src = "".join(cell.get("source", []))
+        try:
+            tree = ast.parse("\n".join(l for l in src.splitlines() if not l.lstrip().startswith(("%", "!"))))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "show" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "quiz":
+                args = [ast.literal_eval(a) for a in node.args if isinstance(a, ast.Constant)]
+                kw = {k.arg: ast.literal_eval(k.value) for k in node.keywords
+                      if k.arg in ("path", "ids") and isinstance(k.value, (ast.Constant, ast.List, ast.Tuple))}
+                path = kw.get("path", args[0] if args else "quiz.json")
+                ids = kw.get("ids", args[1] if len(args) > 1 else None)
+                yield path, ids
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=_rel)
+def test_notebook_quiz_calls_name_existing_questions(nb):
+    for path, ids in _quiz_calls(nb):
+        qfile = nb.parent / path
+        assert qfile.is_file(), f"{_rel(nb)} calls quiz.show({path!r}) but {_rel(qfile)} does not exist"
+        if ids:
+            known = {q["id"] for q in json.loads(qfile.read_text(encoding="utf-8"))["questions"]}
+            unknown = [i for i in ids if i not in known]
+            assert not unknown, f"{_rel(nb)}: quiz.show ids {unknown} are not in {_rel(qfile)}"
