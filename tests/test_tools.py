@@ -154,12 +154,25 @@ def test_local_resources_and_links_pass(html):
 
 def test_check_site_reports_pages_and_cli_status(tmp_path):
     (tmp_path / "sub").mkdir()
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "a.js").write_text("")
     (tmp_path / "index.html").write_text('<script src="_static/a.js"></script>')
     (tmp_path / "sub" / "page.html").write_text('<img src="https://example.org/x.png" alt="">')
     assert list(check_offline.check_site(tmp_path)) == ["sub/page.html"]
     assert check_offline.main(["check_offline", str(tmp_path)]) == 1
     (tmp_path / "sub" / "page.html").write_text('<img src="x.png" alt="">')
     assert check_offline.main(["check_offline", str(tmp_path)]) == 0
+
+
+def test_missing_local_script_or_stylesheet_is_reported(tmp_path):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "a.js").write_text("")
+    (tmp_path / "sub").mkdir()
+    page = '<script src="../_static/a.js?v=1"></script><link rel="stylesheet" href="../_static/b.css">'
+    (tmp_path / "sub" / "page.html").write_text(page)
+    assert check_offline.check_site(tmp_path) == {"sub/page.html": ["missing local resource '../_static/b.css'"]}
+    (tmp_path / "_static" / "b.css").write_text("")
+    assert check_offline.check_site(tmp_path) == {}
 
 
 def test_check_site_needs_a_directory(tmp_path):

@@ -1,16 +1,19 @@
-"""Fail if the built site loads anything from outside itself.
+"""Fail if the built site loads anything from outside itself, or a local script or stylesheet is missing.
 
 Usage: python tools/check_offline.py _build/html
 
 Every <script src>, <link href> (stylesheets, icons, preloads), <img src>, <iframe src>, <source src>,
 <video>/<audio> src and CSS url(...) in every built .html file must be relative to the site. Ordinary
-<a href> links may point anywhere (they only matter when clicked). Exit status 1 lists the offenders.
+<a href> links may point anywhere (they only matter when clicked). Every local <script src> and
+stylesheet must exist in the build (e.g. the vendored MathJax that `make book` copies). Exit status 1
+lists the offenders.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -36,6 +39,7 @@ class _Finder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
+        self.local: list[str] = []  # local script and stylesheet URLs
         self._in_style = False
 
     def handle_starttag(self, tag, attrs):
@@ -44,6 +48,10 @@ class _Finder(HTMLParser):
             self._in_style = True
         if tag == "link" and set((attrs.get("rel") or "").lower().split()) <= NON_FETCHING_REL and attrs.get("rel"):
             return
+        url = attrs.get("src") if tag == "script" else attrs.get("href") if tag == "link" and \
+            "stylesheet" in (attrs.get("rel") or "").lower() else None
+        if url and not EXTERNAL.match(url) and not url.startswith("data:"):
+            self.local.append(url)
         for name in FETCHING.get(tag, ()):
             value = attrs.get(name) or ""
             for part in value.split(","):
@@ -74,13 +82,31 @@ def external_resources(html: str) -> list[str]:
     return finder.found
 
 
+def missing_local_resources(html: str, page: Path) -> list[str]:
+    """Local script and stylesheet URLs of `html` (the text of `page`) that do not exist on disk."""
+    finder = _Finder()
+    finder.feed(html)
+    finder.close()
+    missing = []
+    for url in finder.local:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+        if path and not (page.parent / path).is_file():
+            missing.append(f"missing local resource {url!r}")
+    return missing
+
+
 def check_site(root: Path) -> dict[str, list[str]]:
-    """Map each .html file under root (relative path) to its external resources (only non-empty)."""
+    """Map each .html file under root (relative path) to its problems: external resources it loads and
+    local scripts/stylesheets that are missing (only pages with problems)."""
     if not root.is_dir():
         raise ValueError(f"check_site: root {str(root)!r} is not a directory (build the book first)")
     problems = {}
     for page in sorted(root.rglob("*.html")):
-        found = external_resources(page.read_text(encoding="utf-8", errors="replace"))
+        if "_static" in page.relative_to(root).parts:
+            continue  # theme template fragments, not pages
+        html = page.read_text(encoding="utf-8", errors="replace")
+        found = [f"loads external {item}" for item in external_resources(html)]
+        found += missing_local_resources(html, page)
         if found:
             problems[str(page.relative_to(root))] = found
     return problems
@@ -89,14 +115,16 @@ def check_site(root: Path) -> dict[str, list[str]]:
 def main(argv: list[str]) -> int:
     root = Path(argv[1] if len(argv) > 1 else "_build/html")
     problems = check_site(root)
-    pages = len(list(root.rglob("*.html")))
+    pages = len([p for p in root.rglob("*.html") if "_static" not in p.relative_to(root).parts])
     if problems:
         for page, found in problems.items():
             for item in found:
-                print(f"{page}: loads external {item}")
-        print(f"check_offline: {len(problems)} of {pages} pages load external resources", file=sys.stderr)
+                print(f"{page}: {item}")
+        print(f"check_offline: {len(problems)} of {pages} pages load external or missing resources",
+              file=sys.stderr)
         return 1
-    print(f"check_offline: {pages} pages, nothing loaded from outside the site")
+    print(f"check_offline: {pages} pages, nothing loaded from outside the site, no local script or "
+          f"stylesheet missing")
     return 0
 
 
