@@ -54,6 +54,7 @@ install: $(PY_STAMP) $(MATHJAX_STAMP)
 book: install
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	$(PY) tools/check_offline.py _build/html
+	@$(PY) tools/toc_check.py
 
 # --- tests (in this order) -------------------------------------------------------------------------
 test: test-lib test-notebooks test-build test-browser

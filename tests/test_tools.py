@@ -25,6 +25,7 @@ def _load(name):
 
 execute_notebooks = _load("execute_notebooks")
 check_offline = _load("check_offline")
+toc_check = _load("toc_check")
 
 
 def _write(path: Path, *sources: str, metadata: dict | None = None) -> Path:
@@ -178,6 +179,25 @@ def test_missing_local_script_or_stylesheet_is_reported(tmp_path):
 def test_check_site_needs_a_directory(tmp_path):
     with pytest.raises(ValueError, match="root"):
         check_offline.check_site(tmp_path / "nope")
+
+
+# --- toc_check ----------------------------------------------------------------------------------------
+
+def test_toc_check_finds_notebooks_missing_from_the_toc(tmp_path):
+    (tmp_path / "chapters" / "a").mkdir(parents=True)
+    (tmp_path / "chapters" / "a" / ".ipynb_checkpoints").mkdir()
+    for name in ("01_x.ipynb", "02_y.ipynb", ".ipynb_checkpoints/01_x-checkpoint.ipynb"):
+        (tmp_path / "chapters" / "a" / name).write_text("{}")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: index\nparts:\n  - caption: A\n    chapters:\n"
+        "      - file: chapters/a/01_x\n        sections:\n          - file: other.md\n")
+    assert toc_check.missing_notebooks(tmp_path) == ["chapters/a/02_y"]
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: index\nparts:\n  - caption: A\n    chapters:\n"
+        "      - file: chapters/a/01_x.ipynb\n      - file: chapters/a/02_y\n")
+    assert toc_check.missing_notebooks(tmp_path) == []
+    with pytest.raises(ValueError, match="toc"):
+        toc_check.toc_files(["not", "a", "mapping"])
 
 
 # --- book sources: the bibliography ----------------------------------------------------------------
