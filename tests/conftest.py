@@ -1,0 +1,51 @@
+"""Shared fixtures for the test suite: adversarial inputs for numerical tests.
+
+Keep this file generic (any module of the book may use these fixtures) and small.
+"""
+import numpy as np
+import pytest
+
+# Inputs that break naive implementations: signed zeros, the subnormal/normal boundary, values where
+# exp overflows in float32 (~88.7) and float64 (~709.8), huge magnitudes, infinities and nan.
+_MAGNITUDES = (1e-300, 1e-8, 0.5, 1.0, 3.0, 10.0, 20.0, 30.0, 88.0, 89.0, 700.0, 710.0, 1e10, 1e300)
+
+
+def adversarial_values(dtype=np.float64):
+    """1-D array of adversarial inputs, as they are after a cast to `dtype` (duplicates removed).
+
+    Includes both signed zeros, the dtype's smallest subnormal and smallest normal number (and those of
+    float64), ±each magnitude of `_MAGNITUDES`, ±inf and nan. Values that overflow in `dtype` become ±inf.
+    """
+    dtype = np.dtype(dtype)
+    vals = [0.0, -0.0, np.inf, -np.inf]
+    for t in {np.dtype(np.float64), dtype}:
+        fi = np.finfo(t)
+        vals += [float(fi.smallest_subnormal), float(fi.smallest_normal),
+                 -float(fi.smallest_subnormal), -float(fi.smallest_normal)]
+    for m in _MAGNITUDES:
+        vals += [m, -m]
+    with np.errstate(over="ignore", under="ignore"):
+        arr = np.array(vals, dtype=np.float64).astype(dtype)
+    # unique by bit pattern, so +0.0 and -0.0 both stay; nan appended once
+    _, idx = np.unique(arr.view(np.dtype(f"u{dtype.itemsize}")), return_index=True)
+    arr = arr[np.sort(idx)]
+    return np.concatenate([arr, np.array([np.nan], dtype=dtype)])
+
+
+def dense_values(lo=-40.0, hi=40.0, n=801, dtype=np.float64, seed=0):
+    """Evenly spaced points in [lo, hi] plus `n // 4` seeded uniform points, sorted."""
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([np.linspace(lo, hi, n), rng.uniform(lo, hi, n // 4)])
+    return np.sort(x).astype(dtype)
+
+
+@pytest.fixture
+def adversarial():
+    """Factory fixture: ``adversarial(np.float32)`` -> 1-D array of adversarial inputs in that dtype."""
+    return adversarial_values
+
+
+@pytest.fixture
+def dense_grid():
+    """Factory fixture: ``dense_grid(lo=-40, hi=40, n=801, dtype=np.float64)`` -> sorted 1-D grid."""
+    return dense_values
