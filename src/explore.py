@@ -172,6 +172,12 @@ class Explorer:
             self.frames.append(png)
             self.alts.append(alt)
         self.init_index = int(np.ravel_multi_index([c.init for c in controls], self.shape)) if controls else 0
+        uniq = {}
+        codes = np.array([uniq.setdefault(f, len(uniq)) for f in self.frames]).reshape(self.shape or [1])
+        for k, c in enumerate(controls):
+            if len(c.values) > 1 and np.all(codes == np.take(codes, [0], axis=k)):
+                raise ValueError(f"{kind}: moving {c.name!r} over {P.fmt(c.values[0])} … {P.fmt(c.values[-1])} changes "
+                                 f"nothing visible in this figure; give it another range or change x")
         self.html = self._html()
         self._widget = None
 

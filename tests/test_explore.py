@@ -91,7 +91,7 @@ def test_embedded_data_matches_frames(elu):
 
 def test_page_weight(elu):
     assert len(elu.html.encode()) <= 600_000
-    two = explore.explore("softplus", beta=(0.5, 5.0), threshold=(5.0, 30.0))
+    two = explore.explore("softplus", beta=(0.5, 5.0), threshold=(0.5, 3.0), x=(-2, 2))
     assert len(two.frames) <= 48 and len(two.html.encode()) <= 600_000
     assert [len(c.values) for c in two.controls] == two.shape
 
@@ -165,6 +165,7 @@ def test_several_explorers_have_distinct_ids():
     (lambda: explore.explore("elu", x=(3, -3)), ValueError, "x"),
     (lambda: explore.explore("softmax"), ValueError, "vector"),
     (lambda: explore.explore("elu", max_frames=1), ValueError, "max_frames"),
+    (lambda: explore.explore("softplus", threshold=(20.0, 30.0)), ValueError, "threshold.*changes nothing visible"),
     (lambda: explore.compare(["relu"]), ValueError, "two or more"),
     (lambda: explore.compare(["relu", "nope"]), ValueError, "nope"),
     (lambda: explore.softmax(logits=[1.0]), ValueError, "logits"),
