@@ -229,6 +229,8 @@ class Activation:
             work = arr.astype(np.float32)
         elif arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
             work = arr.astype(np.float64)
+        if work.dtype != np.float64 and any(_unrepresentable(v, work.dtype) for v in params.values()):
+            work = arr.astype(np.float64)     # e.g. beta=1e300 with float32 x: compute in float64
         scalar = work.ndim == 0 and self.kind == "elementwise"
         if scalar:                            # ufuncs turn 0-d arrays into scalars; keep arrays inside
             work = work.reshape(1)
@@ -340,6 +342,16 @@ def _as_real_array(x: Any, fname: str) -> np.ndarray:
         raise TypeError(f"{fname}: x must be real; complex input ({x.dtype}) has no activation here")
     raise TypeError(f"{fname}: x must be real numbers, got an array of dtype {x.dtype}"
                     + (" (strings)" if kind in "US" else " (Python objects)" if kind == "O" else ""))
+
+
+def _unrepresentable(v: Any, dtype: np.dtype) -> bool:
+    """True for a finite, non-zero real parameter outside dtype's normal range (it would round
+    to 0 or inf there, and turn a legal call into 0·inf)."""
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+        return False
+    a = abs(float(v))
+    info = np.finfo(dtype)
+    return a != 0 and np.isfinite(a) and (a > float(info.max) or a < float(info.smallest_normal))
 
 
 def _big(x: np.ndarray) -> float:

@@ -210,3 +210,59 @@ def test_rrelu_training_without_rng_is_an_error():
     with pytest.raises((TypeError, ValueError), match="rng"):
         A.rrelu(np.array([-1.0]), training=True)
 
+
+
+# ----------------------------------------------------------------------------------------------------
+# legal but extreme parameters in float16/float32: no warnings, and the float64 answer rounded to the dtype
+# ----------------------------------------------------------------------------------------------------
+EXTREME_PARAMS = [
+    ("swish", {"beta": 1e300}), ("swish", {"beta": 1e-300}),
+    ("softplus", {"beta": 1e-300}), ("softplus", {"beta": 1e300}), ("softplus", {"beta": 2.0, "threshold": 1e300}),
+    ("celu", {"alpha": 1e-300}), ("celu", {"alpha": 1e300}), ("elu", {"alpha": 1e300}),
+    ("leaky_relu", {"alpha": 1e300}), ("prelu", {"alpha": 1e300}),
+    ("hard_sigmoid", {"slope": 1e-300}), ("hard_sigmoid", {"slope": 1e300}),
+    ("hard_tanh", {"min_val": -1e300, "max_val": 1e300}),
+    ("soft_shrink", {"lambd": 1e300}), ("hard_shrink", {"lambd": 1e300}),
+    ("threshold", {"threshold": -1e300, "value": 1e300}),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32], ids=["f16", "f32"])
+@pytest.mark.parametrize("name,kw", EXTREME_PARAMS, ids=[f"{n}-{k}" for n, k in EXTREME_PARAMS])
+def test_extreme_legal_parameters_in_low_precision(name, kw, dtype, adversarial):
+    fn = A.get(name)
+    x = adversarial(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = fn(x, **kw)
+        d = fn.derivative(x, **kw)
+    with np.errstate(over="ignore"):
+        y64 = fn(x.astype(np.float64), **kw).astype(dtype)
+        d64 = fn.derivative(x.astype(np.float64), **kw).astype(dtype)
+    tiny = np.finfo(dtype).smallest_normal
+    np.testing.assert_allclose(y, y64, rtol=4 * np.finfo(dtype).eps, atol=tiny, err_msg=f"{name}{kw}")
+    np.testing.assert_allclose(d, d64, rtol=4 * np.finfo(dtype).eps, atol=tiny, err_msg=f"{name}.derivative{kw}")
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=FLOAT_IDS)
+@pytest.mark.parametrize("t", [1e-3, 1e-30, 1e-300])
+def test_softmax_tiny_temperature_is_the_argmax_in_every_dtype(dtype, t):
+    x = np.array([0.1, 2.0, -1.0, 1.5], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = A.softmax(x, temperature=t)
+        m = A.softmin(x, temperature=t)
+        ls = A.log_softmax(x, temperature=t)
+    np.testing.assert_allclose(s, [0, 1, 0, 0], atol=1e-30)
+    np.testing.assert_allclose(m, [0, 0, 1, 0], atol=1e-30)
+    assert ls[1] == 0 and np.all(ls[[0, 2, 3]] <= -0.4 / t), ls   # gap to the max ≥ 0.4, divided by T
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=FLOAT_IDS)
+@pytest.mark.parametrize("t", [1e30, 1e300])
+def test_softmax_huge_temperature_is_uniform_in_every_dtype(dtype, t):
+    x = np.array([0.1, 2.0, -1.0, 1.5], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = A.softmax(x, temperature=t)
+    np.testing.assert_allclose(s, 0.25, rtol=4 * np.finfo(dtype).eps)

@@ -129,13 +129,9 @@ def answer_key(q) -> dict:
     if details.count() != 1:
         raise AssertionError("no <details class='afx-answer'> (required: the answer must show without JavaScript)")
     text = details.evaluate("d => d.textContent")
-    items = details.locator("li")
-    if items.count():
-        marks = []
-        for k in range(items.count()):
-            t = items.nth(k).inner_text() if items.nth(k).is_visible() else items.nth(k).evaluate("e => e.textContent")
-            marks.append("✔" in t if ("✔" in t) != ("✘" in t) else None)
-        return {"choices": marks}
+    items = details.locator("li").evaluate_all("els => els.map(e => e.textContent)")
+    if items:
+        return {"choices": ["✔" in t if ("✔" in t) != ("✘" in t) else None for t in items]}
     m = re.search(r"Answer:\s*(" + NUMBER + ")", text)
     tol = re.search(r"±\s*(" + NUMBER + ")", text)
     if m:
@@ -152,7 +148,6 @@ def _feedback(q):
 
 def _submit(page, q):
     q.locator("button.afx-check").click()
-    page.wait_for_timeout(0)
 
 
 def _set_choices(q, chosen: list[bool], via_label: bool):
