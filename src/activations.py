@@ -1427,8 +1427,9 @@ _SOFTMAX_FACTS = dict(
 def softmax(x, axis=-1, temperature=1.0):
     r"""Softmax along ``axis`` with temperature T (Bridle 1990; Hinton et al. 2015 for T).
 
-    Computed from the log-sum-exp with the maximum subtracted, so ``softmax([1000, 1001,
-    1002])`` is exact where seed 000's ``np.exp(x) / np.sum(np.exp(x))`` gives nan. Limits are
+    Computed from the log-sum-exp with the maximum subtracted, so ``softmax([[1000, 1001,
+    1002]])`` is exact where seed 000's ``np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)``
+    gives nan (and raises AxisError on a 1-D vector). Limits are
     honoured: entries equal to +inf share the mass equally, −inf entries get 0; a row of all
     −inf (or containing nan) gives nan without a warning. Unlike ``scipy.special.softmax``
     the default axis is the last one, as in PyTorch, Keras and JAX.

@@ -58,7 +58,16 @@ _Q_KEYS = {"id", "type", "question", "explanation", "hint", "choices", "answer",
 _C_KEYS = {"text", "correct", "feedback", "check"}
 _COUNTER = itertools.count(1)
 _SAFE_BUILTINS = {"abs": abs, "min": min, "max": max, "round": round, "float": float, "int": int, "len": len,
-                  "sum": sum, "all": all, "any": any, "bool": bool, "True": True, "False": False, "None": None}
+                  "sum": sum, "all": all, "any": any, "bool": bool, "True": True, "False": False, "None": None,
+                  # NumPy imports some modules lazily on first use (ndarray.sum → numpy._core._methods);
+                  # without __import__ such an expression fails with KeyError, depending on call order.
+                  "__import__": lambda name, *args, **kw: _numpy_import(name, *args, **kw)}
+
+
+def _numpy_import(name, *args, **kwargs):
+    if name.split(".")[0] not in ("numpy", "scipy"):
+        raise NameError(f"quiz expressions cannot import {name!r} (A, np and sp are in scope)")
+    return __import__(name, *args, **kwargs)
 
 
 class QuizError(ValueError):
@@ -263,6 +272,24 @@ def _plain(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
+_TEX_WORDS = {r"\ne": "≠", r"\neq": "≠", r"\le": "≤", r"\leq": "≤", r"\ge": "≥", r"\geq": "≥",
+              r"\cdot": "·", r"\times": "×", r"\infty": "∞", r"\pm": "±", r"\approx": "≈", r"\to": "→",
+              r"\in": "∈", r"\sigma": "σ", r"\alpha": "α", r"\beta": "β", r"\lambda": "λ", r"\Phi": "Φ",
+              r"\phi": "φ", r"\mu": "μ", r"\tau": "τ", r"\theta": "θ", r"\odot": "⊙", r"\sum": "Σ"}
+
+
+def _speakable(text):
+    """A plain-text accessible name for a choice whose label may be all LaTeX (MathJax's output
+    alone gives axe no name): ``$\\mathrm{relu}(2 \\cdot 3)$`` becomes ``relu(2 · 3)``."""
+    t = text.replace("$", "").replace(r"\(", "").replace(r"\)", "")
+    t = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", t)
+    t = re.sub(r"\\(?:mathrm|operatorname|text|mathbf|mathit|textrm)\{([^{}]*)\}", r"\1", t)
+    t = re.sub(r"\\[a-zA-Z]+", lambda m: _TEX_WORDS.get(m.group(0), m.group(0)[1:]), t)
+    t = re.sub(r"\\[,;:! ]", " ", t)
+    t = t.replace("{", "").replace("}", "").replace("\\", "").replace("*", "").replace("`", "")
+    return html.escape(_plain(t), quote=True)
+
+
 # ----------------------------------------------------------------------------------------------
 # rendering
 # ----------------------------------------------------------------------------------------------
@@ -353,7 +380,7 @@ class Quiz:
                 for j, c in enumerate(q["choices"]):
                     cid = f"{base}-c{j}"
                     items.append(f'<div class="afx-option"><input type="{kind}" class="afx-choice" id="{cid}" '
-                                 f'name="{base}" value="{j}"/> <label for="{cid}">{markdown(c["text"], inline=True)}</label></div>')
+                                 f'name="{base}" value="{j}" aria-label="{_speakable(c["text"])}"/> <label for="{cid}">{markdown(c["text"], inline=True)}</label></div>')
                 legend = "Choose one." if qt == "single" else "Choose all that apply."
                 body.append(f'<fieldset class="afx-choices" style="border:0;padding:0;margin:.3em 0">'
                             f'<legend class="afx-legend" style="font-size:90%">{legend}</legend>{"".join(items)}</fieldset>')

@@ -3,6 +3,8 @@ import copy
 import itertools
 import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import pytest
@@ -203,3 +205,26 @@ def test_shown_answer_is_within_tolerance():
     shown = re.search(r"Answer: ([−\d.e+-]+)", q.html).group(1).replace("−", "-")
     assert abs(float(shown) - A.sigmoid(1.0)) <= 1e-7 / 10
     assert re.search(r"Answer: ([−\d.e+-]+) ", quiz.render(copy.deepcopy(GOOD)).html).group(1) == "0.25"
+
+
+@pytest.mark.parametrize("latex,name", [
+    (r"$\tanh$", "tanh"),
+    (r"$\mathrm{relu}(2 \cdot 3) \ne 2\,\mathrm{relu}(3)$", "relu(2 · 3) ≠ 2 relu(3)"),
+    (r"$\frac{1}{4}$ for **all** $x$", "(1)/(4) for all x"),
+    ('say "<b>"', "say &quot;&lt;b&gt;&quot;"),
+])
+def test_choices_have_a_plain_text_accessible_name(latex, name):
+    # a label made only of math has no accessible name once MathJax has typeset it (axe: label)
+    data = {"title": "t", "questions": [{"id": "q", "type": "single", "question": "Which?",
+                                         "choices": [{"text": latex, "correct": True},
+                                                     {"text": "other", "correct": False}]}]}
+    html_ = quiz.render(data).html
+    assert f'aria-label="{name}"' in html_
+
+
+def test_expression_may_trigger_numpy_lazy_imports():
+    # ndarray.sum imports numpy._core._methods lazily; a fresh interpreter shows whether eval allows it
+    code = ("import quiz; print(quiz.evaluate('float(A.softmax.jacobian(np.array([1.0, 2.0])).sum())'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert abs(float(out.stdout)) < 1e-12
