@@ -75,9 +75,11 @@ test-browser: install
 	    $(MAKE) --no-print-directory chromium && $(PY) -m pytest tests/browser; \
 	else echo "tests/browser has no tests yet: browser tests skipped"; fi
 
+# Debian's chromium, and a small CJK font so the seeds' Japanese and Chinese quotations render in
+# the review screenshots (readers' systems bring their own CJK fonts).
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	    $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=ja | grep -q .; then \
+	    $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium fonts-wqy-microhei; \
 	fi
 
 # --- other tasks -----------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ NAIVE = {
     "selu": lambda x: SELU_L * np.where(x >= 0, x, SELU_A * (np.exp(x) - 1)),  # seed 000, vectorised
     "gelu": lambda x: 0.5 * x * (1 + sp.erf(x / np.sqrt(2))),
     "softplus": lambda x: np.log(1 + np.exp(x)),
-    "threshold": lambda x: np.where(x > 1.0, x, 0.0).astype(x.dtype),
+    "threshold": lambda x: np.where(x > PARAMS["threshold"]["threshold"], x, PARAMS["threshold"]["value"]).astype(x.dtype),
 }
 
 #: scipy.special's own implementation, where it has one.
@@ -59,3 +59,7 @@ TORCH = {
     "elu": "F.elu", "celu": "F.celu", "selu": "F.selu", "gelu": "F.gelu", "softplus": "F.softplus",
     "identity": "torch.clone",
 }
+
+
+# Parameters the library is called with where the naive formula fixes them (required parameters).
+PARAMS = {"threshold": {"threshold": 1.0, "value": 0.0}}

@@ -76,7 +76,11 @@ def main(argv=None) -> int:
         ratios = []
         for name in names:
             act = A.get(name)
-            t_lib = best_time(act, x, args.repeat)
+            params = dict(naive.PARAMS.get(name, {}))   # the naive formula's parameters (required ones)
+
+            def lib(v, act=act, params=params):
+                return act(v, **params)
+            t_lib = best_time(lib, x, args.repeat)
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 t_naive = best_time(naive.NAIVE[name], x, args.repeat)

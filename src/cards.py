@@ -186,22 +186,35 @@ def _range_text(a, params) -> str:
     return f"({_num(lo)}, {_num(hi)})".replace("∞", r"\infty").replace("−", "-")
 
 
-def table(names=None, columns=_DEFAULT_COLUMNS, caption: str | None = None) -> _HTML:
+def table(names=None, columns=_DEFAULT_COLUMNS, caption: str | None = None, extra=None) -> _HTML:
     """A properties table, one row per activation (default: the whole registry), in a
-    horizontally scrollable wrapper so it stays readable on a phone."""
+    horizontally scrollable wrapper so it stays readable on a phone.
+
+    ``extra`` adds columns that are not registry facts (say, a cost measured on the page):
+    ``{key: (header, {activation name: text})}``; name ``key`` in ``columns`` to place it."""
     names = list(A.REGISTRY) if names is None else list(names)
     acts = [A.get(n) for n in names]
-    unknown = [c for c in columns if c not in COLUMNS]
+    extra = dict(extra or {})
+    for key, spec in extra.items():
+        if key in COLUMNS:
+            raise ValueError(f"table: extra column {key!r} would hide the registry column of that name")
+        if not (isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], str) and isinstance(spec[1], dict)):
+            raise TypeError(f"table: extra[{key!r}] must be (header, {{name: text}}), got {spec!r}")
+        missing = [a.name for a in acts if a.name not in spec[1]]
+        if missing:
+            raise ValueError(f"table: extra column {key!r} has no value for {', '.join(missing)}")
+    cols = {**COLUMNS, **{k: (h, lambda a, v=v: html.escape(str(v[a.name]))) for k, (h, v) in extra.items()}}
+    unknown = [c for c in columns if c not in cols]
     if unknown:
-        raise ValueError(f"table: unknown column(s) {unknown}; choose from {', '.join(COLUMNS)}")
+        raise ValueError(f"table: unknown column(s) {unknown}; choose from {', '.join(cols)}")
     if not acts:
         raise ValueError("table: names must list at least one activation")
     caption = caption or f"Properties of {len(acts)} activation functions, generated from the registry"
-    head = "".join(f'<th scope="col">{COLUMNS[c][0]}</th>' for c in columns)
-    rows = "\n".join("<tr>" + "".join(f"<td>{COLUMNS[c][1](a)}</td>" for c in columns) + "</tr>" for a in acts)
+    head = "".join(f'<th scope="col">{html.escape(cols[c][0]) if c in extra else cols[c][0]}</th>' for c in columns)
+    rows = "\n".join("<tr>" + "".join(f"<td>{cols[c][1](a)}</td>" for c in columns) + "</tr>" for a in acts)
     body = (f'<div class="afx-table-wrap" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
             f'<table class="afx-props"><caption>{html.escape(caption)}</caption>\n'
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table></div>")
-    plain_rows = [" | ".join(COLUMNS[c][0] for c in columns)]
-    plain_rows += [" | ".join(re.sub("<[^>]+>", "", COLUMNS[c][1](a)) for c in columns) for a in acts]
+    plain_rows = [" | ".join(cols[c][0] for c in columns)]
+    plain_rows += [" | ".join(re.sub("<[^>]+>", "", cols[c][1](a)) for c in columns) for a in acts]
     return _HTML(body, "\n".join(plain_rows))

@@ -55,3 +55,21 @@ def test_table_rows_and_columns():
     with pytest.raises(ValueError, match="unknown activation"):
         cards.table(["relu", "reul"])
     assert re.search(r'class="afx-table-wrap"', t.html)
+
+
+def test_table_extra_column_is_placed_and_escaped():
+    t = cards.table(["relu", "elu"], columns=("title", "cost", "year"),
+                    extra={"cost": ("Cost ÷ ReLU", {"relu": "1.0", "elu": "<80"})})
+    assert "<th scope=\"col\">Cost ÷ ReLU</th>" in t.html
+    assert t.html.index("Cost ÷ ReLU") < t.html.index("Year")
+    assert "&lt;80" in t.html and "<80" not in t.html
+
+
+@pytest.mark.parametrize("extra,err,match", [
+    ({"cost": ("Cost", {"relu": "1"})}, ValueError, "no value for elu"),
+    ({"year": ("Year", {"relu": "1", "elu": "2"})}, ValueError, "hide the registry column"),
+    ({"cost": "Cost"}, TypeError, "header"),
+])
+def test_table_extra_column_errors(extra, err, match):
+    with pytest.raises(err, match=match):
+        cards.table(["relu", "elu"], columns=("title", "cost"), extra=extra)

@@ -245,3 +245,19 @@ def test_paper_key_is_in_the_bibliography(name):
 def test_get_returns_registry_objects():
     for n in ALL:
         assert A.get(n) is A.REGISTRY[n]
+
+
+GLOSSARY_TERMS = {"ReLU": "relu", "leaky ReLU": "leaky_relu", "sigmoid function": "sigmoid", "hyperbolic tangent": "tanh",
+                  "softmax function": "softmax", "step function": "step", "identity function": "identity",
+                  "hard sigmoid": "hard_sigmoid", "softmin": "softmin"}
+
+
+@pytest.mark.parametrize("term,name", GLOSSARY_TERMS.items())
+def test_glossary_names_agree_with_the_registry(term, name):
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "glossary.md").read_text(encoding="utf-8")
+    m = re.search(rf"^{re.escape(term)}\n(?:[^\s].*\n)*  (.*)$", text, flags=re.M)
+    assert m, f"glossary has no entry {term!r}"
+    a = A.get(name)
+    assert f"ja: {a.ja};" in m.group(1) and f"zh: {a.zh}." in m.group(1), (m.group(1), a.ja, a.zh)
