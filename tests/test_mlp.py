@@ -168,8 +168,8 @@ def test_shapes_and_dtypes():
 
 
 @pytest.mark.parametrize("scheme,var", [
-    ("he_normal", 2 / 400), ("he_uniform", 2 / 400), ("glorot_normal", 2 / 600),
-    ("glorot_uniform", 2 / 600), ("lecun_normal", 1 / 400), ("lecun_uniform", 1 / 400)])
+    ("he_normal", 2 / 400), ("he_uniform", 2 / 400), ("glorot_normal", 2 / 1200),
+    ("glorot_uniform", 2 / 1200), ("lecun_normal", 1 / 400), ("lecun_uniform", 1 / 400)])
 def test_initialiser_variance(scheme, var):
     W = mlp.init_weights(400, 800, scheme, np.random.default_rng(0))
     assert W.shape == (400, 800)
@@ -341,3 +341,82 @@ def test_full_batch_history_matches_explicit_evaluation():
     for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
         np.testing.assert_allclose(a[key], b[key], rtol=1e-12, err_msg=key)
     np.testing.assert_allclose(np.array(a["grad_norms"]), np.array(b["grad_norms"]), rtol=1e-12)
+
+
+# ---- helpers of the experiments chapter -------------------------------------------------------
+@pytest.mark.parametrize("head,out", [("identity", 2), ("sigmoid", 1), ("softmax", 3)])
+def test_fit_stacked_matches_separate_fits(head, out):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(30, 3))
+    if head == "identity":
+        y = rng.normal(size=(30, out))
+    elif head == "sigmoid":
+        y = rng.integers(0, 2, size=(30, 1)).astype(float)
+    else:
+        y = rng.integers(0, out, size=30)
+    make = lambda s: mlp.MLP([3, 6, 5, out], activation="elu", head=head, init="he_normal", seed=s)
+    stacked = [make(s) for s in (0, 1, 2)]
+    hists = mlp.fit_stacked(stacked, X, y, epochs=25, optimizer="adam", lr=0.01)
+    for s, (net, h) in enumerate(zip(stacked, hists)):
+        ref = make(s)
+        h_ref = ref.fit(X, y, epochs=25, optimizer="adam", lr=0.01)
+        np.testing.assert_allclose(h["loss"], h_ref["loss"], rtol=1e-10, atol=1e-13)
+        if head != "identity":
+            assert h["accuracy"] == h_ref["accuracy"]
+        for W, W_ref in zip(net.weights + net.biases, ref.weights + ref.biases):
+            np.testing.assert_allclose(W, W_ref, rtol=1e-10, atol=1e-13)
+        assert h["epochs_run"] == 25 and not h["diverged"]
+
+
+def test_fit_stacked_marks_only_the_diverging_network():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    y = np.random.default_rng(1).normal(size=(20, 1)) * 100
+    nets = [mlp.MLP([2, 8, 1], activation="relu", seed=s) for s in (0, 1)]
+    nets[1].weights[0][:] = 1e200          # overflows at once
+    h = mlp.fit_stacked(nets, X, y, epochs=5, optimizer="sgd", lr=1e-4)
+    assert not h[0]["diverged"] and h[0]["epochs_run"] == 5
+    assert h[1]["diverged"] and h[1]["epochs_run"] < 5
+
+
+def test_fit_stacked_rejects_mixed_networks():
+    with pytest.raises(ValueError, match="same sizes"):
+        mlp.fit_stacked([mlp.MLP([2, 3, 1]), mlp.MLP([2, 4, 1])], np.zeros((4, 2)), np.zeros(4))
+    with pytest.raises(ValueError, match="at least one"):
+        mlp.fit_stacked([], np.zeros((4, 2)), np.zeros(4))
+
+
+def test_train_seeds_equals_train_on_task():
+    many = mlp.train_seeds("circles", "tanh", 2, 8, seeds=(0, 1), n=40, epochs=15, lr=0.02)
+    for s, r in zip((0, 1), many):
+        one = mlp.train_on_task("circles", "tanh", 2, 8, seed=s, n=40, epochs=15, lr=0.02)
+        np.testing.assert_allclose(r["history"]["loss"], one["history"]["loss"], rtol=1e-10)
+        assert r["test_accuracy"] == pytest.approx(one["test_accuracy"])
+        assert r["net"].init == "glorot_normal"
+    reg = mlp.train_on_task("sine", "relu", 1, 4, n=20, epochs=3)
+    assert "test_accuracy" not in reg and np.isfinite(reg["test_loss"])
+    with pytest.raises(ValueError, match="unknown task"):
+        mlp.train_on_task("moons", "relu", 1)
+
+
+def test_recommended_init_and_inactive_fraction():
+    assert mlp.recommended_init("selu") == "lecun_normal"
+    assert mlp.recommended_init("tanh") == "glorot_normal"
+    assert mlp.recommended_init("sigmoid") == "glorot_normal"
+    assert mlp.recommended_init("relu") == "he_normal"
+    net = mlp.MLP([2, 4, 1], activation="leaky_relu", seed=0)
+    net.biases[0][:2] = -1e6                 # two units off on every input
+    X = np.random.default_rng(0).normal(size=(10, 2))
+    assert mlp.inactive_fraction(net, X) == 0.5
+    assert net.dead_fraction(X) == 0.0       # leaky units are never dead
+
+
+def test_table_and_mean_std():
+    t = mlp.Table(["a", "b"], [[1, "<x>"]], caption="cap")
+    bundle = t._repr_mimebundle_()
+    assert "&lt;x&gt;" in bundle["text/html"] and "<caption>cap</caption>" in bundle["text/html"]
+    assert bundle["text/plain"].splitlines()[0] == "cap"
+    with pytest.raises(ValueError):
+        mlp.Table(["a"], [[1, 2]])
+    assert mlp.mean_std([0.5, 0.7], 2) == "0.60 ± 0.10"
+    assert mlp.mean_std([0.5, np.nan], 1, percent=True) == "50.0 ± 0.0 %"
+    assert mlp.mean_std([np.nan]) == "—"
