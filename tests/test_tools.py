@@ -63,6 +63,13 @@ def test_outputs_are_stored_and_widget_state_removed(tmp_path):
     assert all("execution" not in c.metadata for c in nb.cells)
 
 
+def test_stream_chunks_are_merged(tmp_path):
+    # flushed prints arrive as separate chunks; stored as one, the file does not depend on timing
+    nb_path = _write(tmp_path / "s.ipynb", "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.05)")
+    outs = execute_notebooks.execute_notebook(nb_path).cells[1].outputs
+    assert [(o.output_type, o.name, o.text) for o in outs] == [("stream", "stdout", "0\n1\n2\n")]
+
+
 def test_widget_notebook_re_executes_to_identical_file(tmp_path):
     path = _write(tmp_path / "01_nb.ipynb", "import ipywidgets as w\nw.FloatSlider(value=0.5)",
                   "import ipywidgets as w\nw.HBox([w.IntSlider(), w.Label('x')])")

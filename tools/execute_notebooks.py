@@ -45,6 +45,22 @@ _WIDGET_NAMESPACE = uuid.UUID("5d3c1c52-4f6e-4a55-9b0e-2d7a8f7c6a11")
 DEFAULT_TIMEOUT = 900  # seconds per cell
 
 
+def _coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stdout (or stderr) chunks: how the kernel splits a cell's prints depends
+    on timing, so the same output would otherwise be stored in a different number of pieces."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            text = prev["text"] if isinstance(prev["text"], str) else "".join(prev["text"])
+            more = out["text"] if isinstance(out["text"], str) else "".join(out["text"])
+            prev["text"] = text + more
+        else:
+            merged.append(out)
+    return merged
+
+
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip volatile metadata in place (see the module docstring) and return the notebook."""
     nb.metadata.pop("widgets", None)
@@ -55,6 +71,7 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
         if cell.cell_type == "code":
+            cell.outputs = _coalesce_streams(cell.outputs)
             if cell.outputs or cell.get("execution_count") is not None:
                 count += 1
                 cell.execution_count = count
