@@ -64,3 +64,13 @@ def test_notebook_quiz_calls_name_existing_questions(nb):
             known = {q["id"] for q in json.loads(qfile.read_text(encoding="utf-8"))["questions"]}
             unknown = [i for i in ids if i not in known]
             assert not unknown, f"{_rel(nb)}: quiz.show ids {unknown} are not in {_rel(qfile)}"
+
+
+@pytest.mark.parametrize("path", QUIZ_FILES, ids=_rel)
+def test_numeric_keys_are_not_rounding_noise(path):
+    # a key like 1.1e-16 (a sum that is 0 in exact arithmetic) differs between machines and reads badly
+    data = quiz.load(path)
+    answers = quiz.verify(data, source=_rel(path))
+    noise = {q["id"]: answers[q["id"]] for q in data["questions"]
+             if q["type"] == "numeric" and 0 < abs(answers[q["id"]]) < 1e-12}
+    assert not noise, f"numeric keys that look like rounding errors (round them in the expression): {noise}"

@@ -83,7 +83,12 @@ def visit(browser, site_url):
             v.counts = page.evaluate("""() => ({
                 explorers: document.querySelectorAll('div.afx-explorer').length,
                 quizzes: document.querySelectorAll('div.afx-quiz').length,
-                questions: document.querySelectorAll('div.afx-quiz div.afx-question').length})""")
+                questions: document.querySelectorAll('div.afx-quiz div.afx-question').length,
+                // icons the Font Awesome subset left as <i>/<span> (not rendered), and those it drew
+                unrenderedIcons: Array.from(document.querySelectorAll(
+                    'i[class*="fa-"], span[class*="fa-"]')).filter(e => /(^|\\s)(fa[srb]?|fa-(solid|brands|regular))(\\s|$)/
+                    .test(e.className)).map(e => e.className),
+                icons: document.querySelectorAll('svg.svg-inline--fa').length})""")
             v.screenshot = screenshot_path(rel)
             page.screenshot(path=str(v.screenshot))
             # page weight: the HTML and everything it loaded, as files on disk

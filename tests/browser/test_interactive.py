@@ -120,7 +120,7 @@ def drive_explorers(page, key: str) -> tuple[list[str], list[tuple[str, str, flo
 
 
 # --------------------------------------------------------------------------------------------- quiz driver
-NUMBER = r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+NUMBER = r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+−]?\d+)?"   # the page writes minus as U+2212, exponents too
 
 
 def answer_key(q) -> dict:

@@ -59,6 +59,16 @@ def test_math_is_typeset(visit, rel):
 
 
 @pytest.mark.parametrize("rel", page_params())
+def test_theme_icons_are_drawn(visit, rel):
+    # the theme's 1.4 MB fontawesome.js is replaced by a subset (tools/fontawesome_subset.js): an icon
+    # it does not know stays an empty <i>, invisible. Every page of the book has header icons.
+    v = visit(rel)
+    assert not v.counts["unrenderedIcons"], f"{rel}: icons not in the subset: {v.counts['unrenderedIcons']}"
+    if rel != "404.html":
+        assert v.counts["icons"] > 0, f"{rel}: no icon drawn (is _static/scripts/fontawesome.js loaded?)"
+
+
+@pytest.mark.parametrize("rel", page_params())
 def test_images_have_alt_text(visit, rel):
     v = visit(rel)
     bad = []
