@@ -135,7 +135,7 @@ def answer_key(q) -> dict:
     m = re.search(r"Answer:\s*(" + NUMBER + ")", text)
     tol = re.search(r"±\s*(" + NUMBER + ")", text)
     if m:
-        return {"number": float(m.group(1).replace("−", "-")), "tolerance": float(tol.group(1)) if tol else None}
+        return {"number": float(m.group(1).replace("−", "-")), "tolerance": float(tol.group(1).replace("−", "-")) if tol else None}
     raise AssertionError(f"cannot read the answer from the details block: {text[:200]!r}")
 
 
