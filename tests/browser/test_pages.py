@@ -87,11 +87,6 @@ def test_images_have_alt_text(visit, rel):
 # DOM, not the looks). Each entry: (rule id, the offending node's selector as axe prints it, why). Only these exact
 # nodes are let through; the same rule anywhere else still fails. Remove an entry when the config fixes it.
 THEME_VIOLATIONS = [
-    ("label-content-name-mismatch", ".theme-switch-button",
-     "pydata-sphinx-theme's colour-mode button is named 'Color mode' but its icons carry titles 'Light'/'Dark'/"
-     "'System Settings' (theme template)"),
-    ("label-content-name-mismatch", ".nav-link",
-     "the same colour-mode button, as axe sometimes selects it (class 'nav-link theme-switch-button')"),
     ("aria-required-children", ".citation-list",
      "docutils writes <div role='list' class='citation-list'> around role='doc-biblioentry' entries "
      "(sphinxcontrib-bibtex bibliography page)"),
