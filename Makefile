@@ -64,13 +64,14 @@ book: install
 # --- tests (in this order) -------------------------------------------------------------------------
 test: test-lib test-notebooks test-build test-browser
 
+# pytest-xdist: one worker per core (-n auto); nbval keeps each notebook's cells in one worker (loadscope).
 test-lib: $(PY_STAMP)
-	$(PY) -m pytest tests --ignore=tests/browser
+	$(PY) -m pytest -n auto tests --ignore=tests/browser
 
 # Strict nbval: every committed output must be reproduced (never the lax mode).
 test-notebooks: $(PY_STAMP)
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	    -p no:cacheprovider --ignore-glob='*/.ipynb_checkpoints/*' --ignore-glob='*/_build/*' chapters
+	    -n auto --dist loadscope -p no:cacheprovider --ignore-glob='*/.ipynb_checkpoints/*' --ignore-glob='*/_build/*' chapters
 
 test-build: book
 
