@@ -224,13 +224,11 @@ class Activation:
     def _apply(self, impl: Callable, what: str, x: Any, args: tuple, kwargs: dict):
         params = self._bind(what, args, kwargs)
         arr = _as_real_array(x, self.name if not what else f"{self.name}.{what}")
-        work = arr
-        if arr.dtype == np.float16:
-            work = arr.astype(np.float32)
-        elif arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
-            work = arr.astype(np.float64)
-        if work.dtype != np.float64 and any(_unrepresentable(v, work.dtype) for v in params.values()):
-            work = arr.astype(np.float64)     # e.g. beta=1e300 with float32 x: compute in float64
+        target = np.dtype(np.float32) if arr.dtype == np.float16 else \
+            np.dtype(np.float64) if arr.dtype.itemsize > 8 else arr.dtype
+        if target != np.float64 and any(_unrepresentable(v, target) for v in params.values()):
+            target = np.dtype(np.float64)     # e.g. beta=1e300 with float32 x: compute in float64
+        work = arr if target == arr.dtype else arr.astype(target)
         scalar = work.ndim == 0 and self.kind == "elementwise"
         if scalar:                            # ufuncs turn 0-d arrays into scalars; keep arrays inside
             work = work.reshape(1)
@@ -1214,13 +1212,19 @@ def _ndtr(x):
     return np.subtract(~np.signbit(x), t, out=t)
 
 
-def _ndtr_fast(x):
-    """Φ(x) in float64, as accurate as ``_ndtr``: ½ erfc(−x/√2) loses only ~2z² ULP (≤ 4 for
-    x ≥ −2, and nothing for x > 0, where erfc(−z) = 2 − erfc(z) is near 2); the slower
-    ``_ndtr`` is used only for the x < −2 left tail, where the loss grows."""
+def _half_erfc(x):
+    """½ erfc(−x/√2) = Φ(x) as a new array: loses ~2z² ULP of x's dtype to the rounding of x/√2."""
     c = np.multiply(x, -_SQRT_HALF)
     _sp.erfc(c, out=c)
     c *= 0.5
+    return c
+
+
+def _ndtr_fast(x):
+    """Φ(x) in float64, as accurate as ``_ndtr``: ``_half_erfc`` loses only ~2z² ULP (≤ 4 for
+    x ≥ −2, and nothing for x > 0, where erfc(−z) = 2 − erfc(z) is near 2); the slower
+    ``_ndtr`` is used only for the x < −2 left tail, where the loss grows."""
+    c = _half_erfc(x)
     tail = np.flatnonzero(x < -2.0)
     if tail.size:
         c.flat[tail] = _ndtr(x.flat[tail])
@@ -1234,9 +1238,7 @@ def _gelu(x, approximate):
             # far below a float32 ULP wherever the float32 result is not 0, so one rounding gives
             # the float32 answer at a third of the cost of the float64 path below.
             x64 = _finite(x.astype(np.float64), upper=False)
-            c = np.multiply(x64, -_SQRT_HALF)
-            _sp.erfc(c, out=c)
-            c *= 0.5
+            c = _half_erfc(x64)
             c *= x64
             return c.astype(x.dtype)
         c = _ndtr_fast(x)
@@ -1260,7 +1262,7 @@ def _d_gelu(x, approximate):
         if x.dtype == np.float64:
             d = _ndtr_fast(x64) + xs64 * _exp_neg_half_sq(xs64) * _INV_SQRT_2PI
         else:                                 # float32: the plain float64 formulas suffice (see _gelu)
-            d = 0.5 * _sp.erfc(x64 * -_SQRT_HALF) + xs64 * np.exp(-0.5 * xs64 * xs64) * _INV_SQRT_2PI
+            d = _half_erfc(x64) + xs64 * np.exp(-0.5 * xs64 * xs64) * _INV_SQRT_2PI
         return d.astype(x.dtype)
     with np.errstate(over="ignore"):
         z2 = 2.0 * _SQRT_2_OVER_PI * x * (1.0 + GELU_TANH_C * np.square(x))

@@ -57,17 +57,19 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _Q_KEYS = {"id", "type", "question", "explanation", "hint", "choices", "answer", "tolerance", "digits"}
 _C_KEYS = {"text", "correct", "feedback", "check"}
 _COUNTER = itertools.count(1)
-_SAFE_BUILTINS = {"abs": abs, "min": min, "max": max, "round": round, "float": float, "int": int, "len": len,
-                  "sum": sum, "all": all, "any": any, "bool": bool, "True": True, "False": False, "None": None,
-                  # NumPy imports some modules lazily on first use (ndarray.sum → numpy._core._methods);
-                  # without __import__ such an expression fails with KeyError, depending on call order.
-                  "__import__": lambda name, *args, **kw: _numpy_import(name, *args, **kw)}
 
 
 def _numpy_import(name, *args, **kwargs):
     if name.split(".")[0] not in ("numpy", "scipy"):
         raise NameError(f"quiz expressions cannot import {name!r} (A, np and sp are in scope)")
     return __import__(name, *args, **kwargs)
+
+
+_SAFE_BUILTINS = {"abs": abs, "min": min, "max": max, "round": round, "float": float, "int": int, "len": len,
+                  "sum": sum, "all": all, "any": any, "bool": bool, "True": True, "False": False, "None": None,
+                  # NumPy imports some modules lazily on first use (ndarray.sum → numpy._core._methods);
+                  # without __import__ such an expression fails with KeyError, depending on call order.
+                  "__import__": _numpy_import}
 
 
 class QuizError(ValueError):

@@ -254,9 +254,7 @@ GLOSSARY_TERMS = {"ReLU": "relu", "leaky ReLU": "leaky_relu", "sigmoid function"
 
 @pytest.mark.parametrize("term,name", GLOSSARY_TERMS.items())
 def test_glossary_names_agree_with_the_registry(term, name):
-    import re
-    from pathlib import Path
-    text = (Path(__file__).resolve().parents[1] / "glossary.md").read_text(encoding="utf-8")
+    text = (ROOT / "glossary.md").read_text(encoding="utf-8")
     m = re.search(rf"^{re.escape(term)}\n(?:[^\s].*\n)*  (.*)$", text, flags=re.M)
     assert m, f"glossary has no entry {term!r}"
     a = A.get(name)
