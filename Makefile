@@ -19,21 +19,37 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NOTEBOOKS  = $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' | sort)
 NB        ?=
 
-.PHONY: help install book test test-lib test-notebooks test-build test-browser chromium bench execute linkcheck clean distclean
+.PHONY: help install lock book test test-lib test-notebooks test-build test-browser chromium bench execute linkcheck clean distclean
 
 help:
 	@echo "make book       build the site into _build/html (installs .venv and node_modules when needed)"
 	@echo "make test       library/tool tests, strict nbval on every notebook, the -W build, browser tests"
 	@echo "make execute    re-run notebooks in place (NB=chapters/x/01_y.ipynb for one)"
+	@echo "make lock       upgrade the locked requirements.txt from requirements.in, then make execute"
 	@echo "make bench      run benchmarks/run.py"
 	@echo "make linkcheck  check external links (needs internet; not part of make test)"
 	@echo "make clean      remove the build; make distclean also removes .venv and node_modules"
 
 # --- environment -------------------------------------------------------------------------------
+# requirements.txt is the lock (pip-compile output of requirements.in): every package, one version.
+# tools/check_python.py refuses a Python other than the one named in the lock's header: the
+# committed outputs are made with that one.
+
 $(PY_STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) tools/check_python.py requirements.txt
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	@$(PY) tools/check_python.py requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip-sync --quiet requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
+
+# Upgrade every pin of the lock to the newest release that requirements.in allows. Afterwards:
+# make execute (new outputs), make test, then commit requirements.txt with the notebooks.
+lock: $(PY_STAMP)
+	$(BIN)/pip-compile --quiet --upgrade --strip-extras --allow-unsafe --no-emit-index-url \
+	    --no-emit-find-links --no-emit-trusted-host --output-file=requirements.txt requirements.in
+	@echo "requirements.txt upgraded: now run make execute, make test, and commit the lock with the outputs."
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
