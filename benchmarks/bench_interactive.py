@@ -35,10 +35,10 @@ def main():
     ap.add_argument("--repeat", type=int, default=15)
     args = ap.parse_args()
 
-    import checker
-    import explore
-    import plotting
-    import quiz
+    from afbook import checker
+    from afbook import explore
+    from afbook import plotting
+    from afbook import quiz
 
     print("live widget redraw (slider change -> new PNG in the Image widget), 1,000-point curves")
     print(f"{'explorer':38} {'median ms':>10} {'max ms':>8}")

@@ -5,7 +5,7 @@ import re
 import pytest
 
 import activations as A
-import cards
+from afbook import cards
 
 
 @pytest.mark.parametrize("name", list(A.REGISTRY))

@@ -4,7 +4,7 @@ import pytest
 import scipy.special as sp
 
 import activations as A
-import checker
+from afbook import checker
 
 
 def run(capsys, fn, name, **kw):

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-import datasets as D
+from afbook import datasets as D
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import activations as A
-import explore
-import plotting
+from afbook import explore
+from afbook import plotting
 
 SANITIZE = re.compile(r"data:image/(png|jpeg|gif|svg\+xml);base64,[A-Za-z0-9+/=]+")
 WIDGET = "application/vnd.jupyter.widget-view+json"

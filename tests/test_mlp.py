@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import activations as A
-import datasets as D
-import mlp
+from afbook import datasets as D
+from afbook import mlp
 
 pytestmark = pytest.mark.filterwarnings("error")  # no RuntimeWarning for legal input
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import activations as A
-from pitfalls import recorded
+from afbook.pitfalls import recorded
 
 
 def naive_sigmoid(x):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import activations as A
-import plotting
+from afbook import plotting
 
 SANITIZE = re.compile(r"data:image/(png|jpeg|gif|svg\+xml);base64,[A-Za-z0-9+/=]+")
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 import activations as A
-import quiz
+from afbook import quiz
 
 GOOD = {"title": "Test quiz", "questions": [
     {"id": "sigmoid-slope-at-0", "type": "numeric", "question": "What is $\\sigma'(0)$?",
@@ -224,7 +224,7 @@ def test_choices_have_a_plain_text_accessible_name(latex, name):
 
 def test_expression_may_trigger_numpy_lazy_imports():
     # ndarray.sum imports numpy._core._methods lazily; a fresh interpreter shows whether eval allows it
-    code = ("import quiz; print(quiz.evaluate('float(A.softmax.jacobian(np.array([1.0, 2.0])).sum())'))")
+    code = ("from afbook import quiz; print(quiz.evaluate('float(A.softmax.jacobian(np.array([1.0, 2.0])).sum())'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert abs(float(out.stdout)) < 1e-12

@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 
-import quiz
+from afbook import quiz
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 QUIZ_FILES = sorted(p for p in ROOT.glob("chapters/**/quiz.json") if "_build" not in p.parts)

@@ -2,7 +2,7 @@
 
 Chapter authors use three calls::
 
-    import plotting
+    from afbook import plotting
     plotting.show("elu", x=(-5, 5), alpha=1.0)          # f and f' side by side
     plotting.show_many(["relu", ("gelu", {"approximate": "tanh"}), "silu"],
                        x=(-5, 5), derivative=True)       # several activations overlaid

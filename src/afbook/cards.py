@@ -2,7 +2,7 @@
 
 Chapters never type a formula or a fact the registry holds; they display it::
 
-    import cards
+    from afbook import cards
     cards.show("elu")                      # formula, derivative, facts, frameworks, names
     cards.table(activations.names(family="relu"))   # one row per activation
 
@@ -22,7 +22,7 @@ import activations as A
 
 __all__ = ["show", "table", "COLUMNS", "authors", "yes_no"]
 
-_BIB = pathlib.Path(__file__).resolve().parent.parent / "references.bib"
+_BIB = pathlib.Path(__file__).resolve().parents[2] / "references.bib"
 
 #: column name → (header, function of the activation giving plain text or HTML).
 COLUMNS = {

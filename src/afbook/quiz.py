@@ -2,7 +2,7 @@
 
 In a chapter notebook::
 
-    import quiz
+    from afbook import quiz
     quiz.show("quiz.json")                          # every question, in file order
     quiz.show("quiz.json", ids=["sigmoid-slope-at-0"])   # a selection, in the order given
 

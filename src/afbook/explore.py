@@ -2,7 +2,7 @@
 
 ::
 
-    import explore
+    from afbook import explore
     explore.explore("elu", alpha=(0.1, 2.0), x=(-5, 5))     # one slider per parameter range you give
     explore.compare(["relu", "gelu", ("leaky_relu", {"alpha": 0.1})])   # overlay; slider zooms the x range
     explore.softmax(logits=[2.0, 1.0, 0.1], temperature=(0.1, 10.0))  # probabilities vs temperature
@@ -43,7 +43,7 @@ import re
 import numpy as np
 
 import activations as A
-import plotting as P
+from afbook import plotting as P
 
 __all__ = ["explore", "compare", "softmax", "Explorer", "Control", "nice_grid"]
 

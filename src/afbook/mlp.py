@@ -20,7 +20,7 @@ the same arguments and trained with the same seed give identical numbers.
 
 Example
 -------
->>> import datasets, mlp
+>>> from afbook import datasets, mlp
 >>> X, y = datasets.two_spirals(200, seed=0)
 >>> net = mlp.MLP([2, 32, 32, 2], activation="elu", head="softmax", init="he_normal", seed=0)
 >>> history = net.fit(X, y, epochs=100, optimizer="adam", lr=0.01, seed=0)
@@ -620,7 +620,7 @@ def inactive_fraction(net: "MLP", X) -> float:
 def _task_problem(task, activation, hidden_layers, width, seeds, *, n=200, data_seed=0, init=None, params=None,
                   test_fraction=0.25):
     """Data split and freshly initialised networks (one per seed) for a toy task."""
-    import datasets
+    from afbook import datasets
 
     if task not in datasets.TASKS:
         raise ValueError(f"train_on_task: unknown task {task!r}; choose one of {sorted(datasets.TASKS)}")

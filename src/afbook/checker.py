@@ -2,7 +2,7 @@
 
 In an exercise solution cell::
 
-    import checker
+    from afbook import checker
     def my_sigmoid(x):
         return 1 / (1 + np.exp(-x))
     checker.check(my_sigmoid, "sigmoid")                # compares with A.sigmoid
@@ -35,7 +35,7 @@ import warnings
 import numpy as np
 
 import activations as A
-import plotting as P
+from afbook import plotting as P
 
 __all__ = ["check", "CheckResult", "Failure"]
 

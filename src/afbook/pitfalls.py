@@ -5,7 +5,7 @@ giving nan, an ``AxisError``. A warning printed to stderr would break the book b
 nothing precise), so every chapter uses this one helper instead of its own
 ``warnings.catch_warnings`` block::
 
-    from pitfalls import recorded
+    from afbook.pitfalls import recorded
     value, warned = recorded(naive_softmax, x)          # warned: ['RuntimeWarning: overflow encountered in exp']
     value, warned = recorded(f, x, catch=ValueError)    # value is the ValueError if f raised one
 """
