@@ -19,7 +19,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NOTEBOOKS  = $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' | sort)
 NB        ?=
 
-.PHONY: help install lock book test test-lib test-notebooks test-build test-browser chromium bench execute linkcheck clean distclean
+.PHONY: help install lock book test test-lib test-notebooks test-notebooks-baseline test-build test-browser chromium bench execute linkcheck clean distclean
 
 help:
 	@echo "make book       build the site into _build/html (installs .venv and node_modules when needed)"
@@ -78,16 +78,26 @@ book: install
 	@$(PY) tools/toc_check.py
 
 # --- tests (in this order) -------------------------------------------------------------------------
-test: test-lib test-notebooks test-build test-browser
+test: test-lib test-notebooks test-notebooks-baseline test-build test-browser
 
 # pytest-xdist: one worker per core (-n auto); nbval keeps each notebook's cells in one worker (loadscope).
 test-lib: $(PY_STAMP)
 	$(PY) -m pytest -n auto tests --ignore=tests/browser
 
 # Strict nbval: every committed output must be reproduced (never the lax mode).
+NBVAL = $(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+    -n auto --dist loadscope -p no:cacheprovider --ignore-glob='*/.ipynb_checkpoints/*' \
+    --ignore-glob='*/_build/*' chapters
+SIMD_BASELINE = NPY_DISABLE_CPU_FEATURES="$$($(PY) tools/simd_baseline.py)"
+
 test-notebooks: $(PY_STAMP)
-	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	    -n auto --dist loadscope -p no:cacheprovider --ignore-glob='*/.ipynb_checkpoints/*' --ignore-glob='*/_build/*' chapters
+	$(NBVAL)
+
+# The same strict nbval once more with NumPy limited to its baseline SIMD path (no AVX2/AVX-512 loops):
+# the committed outputs must not depend on which SIMD path this CPU takes.
+test-notebooks-baseline: $(PY_STAMP)
+	$(SIMD_BASELINE) $(PY) tools/simd_baseline.py --check
+	$(SIMD_BASELINE) $(NBVAL)
 
 test-build: book
 

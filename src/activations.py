@@ -221,6 +221,40 @@ class Activation:
             self._constraint(self.name, **bound)
         return bound
 
+    def bind(self, params: dict | None = None, /, *, where: str = "", fill_examples: bool = True,
+             **kwargs) -> dict:
+        """Check parameters and return them complete: ``{name: validated value}`` for every parameter.
+
+        The one public way to validate an activation's parameters; plotting, explorers, cards and
+        checkers all call it. ``params`` (a dict) and keyword arguments are merged. Unknown names,
+        illegal values and broken constraints raise TypeError/ValueError naming the parameter, with
+        ``where`` (the caller's name, e.g. ``"explore"``) in front of the message. Parameters not
+        given take their defaults; a required one takes its ``example_params`` value when
+        ``fill_examples`` is true (what a figure of the function draws), and is an error otherwise.
+
+        >>> elu.bind(alpha=0.5)
+        {'alpha': 0.5}
+        >>> threshold.bind()                      # required parameters: the registry's example
+        {'threshold': 1.0, 'value': 0.0}
+        """
+        if params is not None and not isinstance(params, dict):
+            raise TypeError(f"{where or self.name}: params must be a dict, got {type(params).__name__}")
+        given = dict(params or {})
+        for key, value in kwargs.items():
+            if key in given:
+                raise TypeError(f"{where or self.name}: parameter {key!r} given twice")
+            given[key] = value
+        if fill_examples:
+            for p in self.params:
+                if p.required and p.name not in given and p.name in self.example_params:
+                    given[p.name] = self.example_params[p.name]
+        try:
+            return self._bind("", (), given)
+        except (TypeError, ValueError) as exc:
+            if not where:
+                raise
+            raise type(exc)(f"{where}: {exc}") from None
+
     def _apply(self, impl: Callable, what: str, x: Any, args: tuple, kwargs: dict):
         params = self._bind(what, args, kwargs)
         arr = _as_real_array(x, self.name if not what else f"{self.name}.{what}")

@@ -1,0 +1,141 @@
+"""Helpers for the notebooks: one setup call, glued text, bounds, timing and Gaussian moments.
+
+The first (hidden) cell of every chapter notebook is::
+
+    import activations as A
+    from afbook import book
+    book.setup()
+
+Numbers inside sentences are glued *as the reader sees them*: ``book.glue("k", value, ".2f")``
+stores the formatted string, and the prose writes ``{glue:text}`k```. What nbval compares is then
+exactly what the page prints, never a full-precision float behind a rounded number.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import timeit
+from typing import Callable
+
+import numpy as np
+
+__all__ = ["setup", "Shown", "glue", "text", "below", "best_time", "gaussian_moments"]
+
+_LIMITER = None
+
+
+def setup(*, threads: int = 1) -> None:
+    """Prepare a notebook's kernel: the book's figure style, and ``threads`` BLAS/OpenMP threads.
+
+    One thread makes timings compare like with like. The thread count is set through threadpoolctl
+    at run time, never through environment variables; the committed outputs do not depend on it.
+    """
+    global _LIMITER
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or threads < 1:
+        raise ValueError(f"setup: threads must be a positive integer, got {threads!r}")
+    from threadpoolctl import threadpool_limits
+
+    from afbook import plotting
+
+    _LIMITER = threadpool_limits(limits=int(threads))
+    plotting.apply_style()
+
+
+class Shown(str):
+    """A string whose plain-text representation is itself (no quotes): what ``{glue:text}`` prints."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def text(value, spec: str | None = None) -> str:
+    """``value`` formatted with the format spec ``spec`` (``".2f"``, ``".1%"``, ``".0e"``, ``","``).
+
+    NumPy scalars are converted to Python numbers first; a str is returned as it is (``spec`` must
+    then be None). Without ``spec``, an int is written in full and a float with ``repr``.
+    """
+    if isinstance(value, str):
+        if spec is not None:
+            raise TypeError("text: a str value takes no format spec")
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"text: value must be a real number or a str, got {type(value).__name__}")
+    if spec is None:
+        return str(value)
+    if not isinstance(spec, str):
+        raise TypeError(f"text: spec must be a format spec such as '.2f', got {type(spec).__name__}")
+    try:
+        return format(value, spec)
+    except ValueError as exc:
+        raise ValueError(f"text: bad format spec {spec!r} for {value!r}: {exc}") from None
+
+
+def glue(name: str, value, spec: str | None = None) -> str:
+    """Glue ``value`` formatted with ``spec`` under ``name`` (nothing is displayed); return the text.
+
+    >>> glue("ratio", 0.123456, ".1%")      # the page writes {glue:text}`ratio` -> 12.3%
+    '12.3%'
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"glue: name must be an identifier-like string, got {name!r}")
+    shown = text(value, spec)
+    from myst_nb import glue as _glue
+
+    _glue(name, Shown(shown), display=False)
+    return shown
+
+
+def below(value, bound: float, *, what: str = "rounding") -> str:
+    """Check that ``|value| < bound`` and say so without the digits of ``value``.
+
+    For residuals at rounding level, whose last digits depend on the CPU's SIMD path: the page shows
+    "< 1e-15 (rounding)" on every machine, and a value that is not below the bound fails loudly.
+    """
+    v = float(value)
+    if not (isinstance(bound, numbers.Real) and bound > 0):
+        raise ValueError(f"below: bound must be a positive number, got {bound!r}")
+    if not abs(v) < bound:
+        raise AssertionError(f"below: |{v!r}| is not below {bound:g}")
+    return f"< {bound:g} ({what})" if what else f"< {bound:g}"
+
+
+def best_time(fn: Callable, *args, repeat: int = 5, number: int | None = None) -> float:
+    """Seconds per call of ``fn(*args)``: the best of ``repeat`` rounds (after one warm-up call).
+
+    ``number`` calls per round; by default enough for a round to last about 0.05 s.
+    """
+    if isinstance(repeat, bool) or not isinstance(repeat, numbers.Integral) or repeat < 1:
+        raise ValueError(f"best_time: repeat must be a positive integer, got {repeat!r}")
+    fn(*args)
+    if number is None:
+        t0 = timeit.default_timer()
+        fn(*args)
+        once = max(timeit.default_timer() - t0, 1e-7)
+        number = max(1, int(0.05 / once))
+    elif isinstance(number, bool) or not isinstance(number, numbers.Integral) or number < 1:
+        raise ValueError(f"best_time: number must be a positive integer, got {number!r}")
+    return min(timeit.repeat(lambda: fn(*args), number=number, repeat=repeat)) / number
+
+
+def gaussian_moments(f: Callable, q: float = 1.0, *, tol: float = 1e-13) -> tuple[float, float]:
+    """Mean and variance of ``f(√q·Z)`` for a standard normal Z, by adaptive quadrature.
+
+    ``f`` maps a float to a float (``lambda z: float(A.selu(z))``). Integrated on (−∞, 0] and [0, ∞)
+    separately, so a kink at 0 costs no accuracy.
+    """
+    from scipy import integrate
+
+    if not (isinstance(q, numbers.Real) and q > 0 and math.isfinite(q)):
+        raise ValueError(f"gaussian_moments: q must be a positive finite number, got {q!r}")
+    s = math.sqrt(q)
+    phi = lambda z: math.exp(-z * z / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    opts = dict(epsabs=tol, epsrel=tol, limit=200)
+    halves = ((-np.inf, 0.0), (0.0, np.inf))
+    m1 = sum(integrate.quad(lambda z: float(f(s * z)) * phi(z), a, b, **opts)[0] for a, b in halves)
+    m2 = sum(integrate.quad(lambda z: float(f(s * z)) ** 2 * phi(z), a, b, **opts)[0] for a, b in halves)
+    return m1, m2 - m1 * m1
