@@ -155,11 +155,12 @@ class Activation:
 
     def __init__(self, fn: Callable, *, title: str, family: str, formula: str,
                  derivative_formula: str, summary: str, range_latex: str,
-                 monotonic: bool, smoothness: str, zero_centred: bool, saturating: str,
+                 monotonic: bool, smoothness: str, odd: bool, saturating: str,
                  paper: str | None, year: int | None, used_in: tuple, ja: str, zh: str,
                  frameworks: dict, params: tuple = (), kind: str = "elementwise",
                  derivative: Callable | None = None, jacobian: Callable | None = None,
                  range: tuple | Callable = (-_INF, _INF), range_closed: tuple = (False, False),
+                 zero_centred: bool | None = None,
                  self_normalising: bool = False, minimum_bracket: tuple | None = None,
                  example_params: dict | None = None, constraint: Callable | None = None,
                  param_derivatives: dict | None = None, notes: str = ""):
@@ -178,7 +179,10 @@ class Activation:
         self.formula, self.derivative_formula = formula, derivative_formula
         self.range_closed, self.range_latex = tuple(range_closed), range_latex
         self.monotonic, self.smoothness = monotonic, smoothness
-        self.zero_centred, self.saturating = zero_centred, saturating
+        self.odd, self.saturating = odd, saturating
+        # zero-centred: E[f(Z)] = 0 for a standard normal Z (at example_params). Every odd function
+        # is; SELU is by construction without being odd.
+        self.zero_centred = odd if zero_centred is None else zero_centred
         self.self_normalising = self_normalising
         self.paper, self.year, self.used_in = paper, year, tuple(used_in)
         self.ja, self.zh = ja, zh
@@ -471,8 +475,8 @@ def _d_step(x, at_zero):
     params=(Param("at_zero", 0.0, "value at exactly x = 0 (a convention: 0, 1/2 or 1 are all in use)",
                   low=0.0, high=1.0),),
     derivative=_d_step, range=(0.0, 1.0), range_closed=(True, True), range_latex=r"\{0, 1\}",
-    monotonic=True, smoothness="discontinuous", zero_centred=False, saturating="both",
-    paper="rosenblatt1958perceptron", year=1958,
+    monotonic=True, smoothness="discontinuous", odd=False, saturating="both",
+    paper="mcculloch1943logical", year=1943,
     used_in=("Rosenblatt's perceptron", "McCulloch–Pitts neurons"),
     ja="ステップ関数", zh="阶跃函数",
     frameworks={"pytorch": "torch.heaviside(x, torch.tensor(0.0))", "keras": "(none)",
@@ -499,7 +503,7 @@ def step(x, at_zero=0.0):
     summary="passes its input through; the output layer of regression",
     derivative=lambda x: _indicator(np.ones(x.shape, bool), x),
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
-    monotonic=True, smoothness="Cinf", zero_centred=True, saturating="none",
+    monotonic=True, smoothness="Cinf", odd=True, saturating="none",
     paper=None, year=None, used_in=("regression output layers", "linear bottlenecks (MobileNetV2)"),
     ja="恒等関数", zh="恒等函数",
     frameworks={"pytorch": "torch.nn.Identity()", "keras": "keras.activations.linear(x)", "jax": "x"},
@@ -529,7 +533,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     derivative_formula=r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)",
     summary="squashes any real number into (0, 1); a probability for binary outputs",
     derivative=_dsigmoid_of, range=(0.0, 1.0), range_latex="(0, 1)",
-    monotonic=True, smoothness="Cinf", zero_centred=False, saturating="both",
+    monotonic=True, smoothness="Cinf", odd=False, saturating="both",
     paper="rumelhart1986learning", year=1986,
     used_in=("logistic regression", "binary and multi-label output layers", "LSTM and GRU gates"),
     ja="シグモイド関数", zh="Sigmoid 函数（S 型函数）",
@@ -568,9 +572,10 @@ def _d_hard_sigmoid(x, slope):
     params=(Param("slope", 1 / 6, "slope s of the ramp: 1/6 (PyTorch, Keras 3, JAX) or 0.2 (old Keras, seed 000)",
                   low=0.0, low_open=True),),
     derivative=_d_hard_sigmoid, range=(0.0, 1.0), range_closed=(True, True), range_latex="[0, 1]",
-    monotonic=True, smoothness="C0", zero_centred=False, saturating="both",
-    paper="courbariaux2015binaryconnect", year=2015,
-    used_in=("BinaryConnect", "MobileNetV3 squeeze-and-excite gates"),
+    monotonic=True, smoothness="C0", odd=False, saturating="both",
+    paper="howard2019searching", year=2019,
+    used_in=("MobileNetV3 squeeze-and-excite gates and hard swish (slope 1/6)",
+             "LSTM and GRU gates in Keras up to 2.2 (slope 0.2)"),
     ja="ハードシグモイド関数", zh="硬 Sigmoid 函数",
     frameworks={"pytorch": "torch.nn.functional.hardsigmoid(x)  # slope 1/6",
                 "keras": "keras.activations.hard_sigmoid(x)  # slope 1/6 in Keras 3, 0.2 in Keras 2",
@@ -579,9 +584,12 @@ def _d_hard_sigmoid(x, slope):
 def hard_sigmoid(x, slope=1 / 6):
     r"""Hard sigmoid :math:`\operatorname{clip}(s x + 1/2, 0, 1)`.
 
-    ``slope=1/6`` is PyTorch's, JAX's and Keras 3's (``relu6(x + 3) / 6``, flat beyond ±3);
-    ``slope=0.2`` is the older Keras/Theano form of seed 000 (flat beyond ±2.5). The derivative
-    is 0 at the two corners (PyTorch's convention). Courbariaux, Bengio & David (2015).
+    At least four slopes are in use: ``1/6`` (PyTorch, JAX, Keras 3: ``relu6(x + 3) / 6``, flat
+    beyond ±3; MobileNetV3, Howard et al. 2019, the key reference of the default), ``0.2``
+    (Theano, Keras 2, the ONNX ``HardSigmoid`` default; flat beyond ±2.5), ``1/4`` (Gulcehre et al.
+    2016, the first-order Taylor expansion of σ at 0) and ``1/2`` (BinaryConnect, Courbariaux et
+    al. 2015: ``clip((x + 1)/2, 0, 1)``). The derivative is 0 at the two corners (PyTorch's
+    convention).
     """
     return _hard_sigmoid(x, slope)
 
@@ -600,8 +608,8 @@ def _log_sigmoid(x):
     derivative_formula=r"(\log\sigma)'(x) = 1 - \sigma(x) = \sigma(-x)",
     summary="the logarithm of the sigmoid; the log-probability in binary cross-entropy",
     derivative=lambda x: _sigmoid(-x), range=(-_INF, 0.0), range_latex=r"(-\infty, 0)",
-    monotonic=True, smoothness="Cinf", zero_centred=False, saturating="right",
-    paper="rumelhart1986learning", year=1986,
+    monotonic=True, smoothness="Cinf", odd=False, saturating="right",
+    paper=None, year=None,
     used_in=("binary cross-entropy from logits", "word2vec negative sampling"),
     ja="対数シグモイド関数", zh="对数 Sigmoid 函数",
     frameworks={"pytorch": "torch.nn.functional.logsigmoid(x)", "keras": "keras.activations.log_sigmoid(x)",
@@ -642,7 +650,7 @@ def _d_swish_beta(x, beta):
 
 
 _SWISH_FACTS = dict(
-    family="sigmoid", monotonic=False, smoothness="Cinf", zero_centred=False, saturating="left",
+    family="sigmoid", monotonic=False, smoothness="Cinf", odd=False, saturating="left",
     range=("minimum", _INF), range_closed=(True, False), range_latex=r"[\min f, \infty)",
     minimum_bracket=(-3.0, -0.5),
 )
@@ -679,7 +687,7 @@ def swish(x, beta=1.0):
     derivative_formula=r"\operatorname{SiLU}'(x) = \sigma(x)\bigl(1 + x\,(1 - \sigma(x))\bigr)",
     summary="sigmoid-weighted linear unit: swish with β = 1",
     derivative=lambda x: _d_swish(x, 1.0),
-    paper="elfwing2018sigmoid", year=2018,
+    paper="hendrycks2016gaussian", year=2016,
     used_in=("EfficientNet", "YOLOv5 and later", "SwiGLU feed-forward layers of LLaMA and PaLM"),
     ja="SiLU（シグモイド重み付き線形ユニット）", zh="SiLU（Sigmoid 加权线性单元）",
     frameworks={"pytorch": "torch.nn.functional.silu(x)", "keras": "keras.activations.silu(x)",
@@ -714,7 +722,7 @@ def _d_hard_swish(x):
     summary="a piecewise-quadratic swish without exponentials, for mobile networks",
     derivative=_d_hard_swish, range=("minimum", _INF), range_closed=(True, False),
     range_latex=r"[-\tfrac38, \infty)", minimum_bracket=(-2.9, -0.5),
-    monotonic=False, smoothness="C0", zero_centred=False, saturating="left",
+    monotonic=False, smoothness="C0", odd=False, saturating="left",
     paper="howard2019searching", year=2019, used_in=("MobileNetV3",),
     ja="ハードSwish関数", zh="硬 Swish 函数",
     frameworks={"pytorch": "torch.nn.functional.hardswish(x)", "keras": "keras.activations.hard_swish(x)",
@@ -755,7 +763,7 @@ def _d_mish(x):
     summary="a smooth, non-monotonic self-gated unit like swish, with a slightly deeper dip",
     derivative=_d_mish, range=("minimum", _INF), range_closed=(True, False),
     range_latex=r"[\min f, \infty)", minimum_bracket=(-3.0, -0.5),
-    monotonic=False, smoothness="Cinf", zero_centred=False, saturating="left",
+    monotonic=False, smoothness="Cinf", odd=False, saturating="left",
     paper="misra2019mish", year=2019, used_in=("YOLOv4",),
     ja="Mish関数", zh="Mish 函数",
     frameworks={"pytorch": "torch.nn.functional.mish(x)", "keras": "keras.activations.mish(x)",
@@ -788,7 +796,7 @@ def _d_tanh(x):
     derivative_formula=r"\tanh'(x) = 1 - \tanh^2(x)",
     summary="the hyperbolic tangent: a zero-centred sigmoid with range (−1, 1)",
     derivative=_d_tanh, range=(-1.0, 1.0), range_latex="(-1, 1)",
-    monotonic=True, smoothness="Cinf", zero_centred=True, saturating="both",
+    monotonic=True, smoothness="Cinf", odd=True, saturating="both",
     paper="lecun1998efficient", year=1998,
     used_in=("LSTM and GRU cell updates", "classic recurrent networks", "GELU's tanh approximation"),
     ja="双曲線正接関数（tanh）", zh="双曲正切函数（tanh）",
@@ -824,7 +832,7 @@ def _check_min_max(fname, min_val, max_val):
     constraint=_check_min_max,
     derivative=lambda x, min_val, max_val: _indicator((x > min_val) & (x < max_val), x),
     range=_hard_tanh_range, range_closed=(True, True), range_latex="[-1, 1]",
-    monotonic=True, smoothness="C0", zero_centred=True, saturating="both",
+    monotonic=True, smoothness="C0", odd=True, saturating="both",
     paper="collobert2004large", year=2004,
     used_in=("binarised and quantised networks (straight-through estimator)", "early NLP networks (SENNA)"),
     ja="ハードtanh関数", zh="硬双曲正切函数（HardTanh）",
@@ -863,7 +871,7 @@ def _tanh_shrink(x):
     summary="x minus tanh x: flat near 0 (like x³/3), linear far out",
     derivative=lambda x: np.square(np.tanh(x)),
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
-    monotonic=True, smoothness="Cinf", zero_centred=True, saturating="none",
+    monotonic=True, smoothness="Cinf", odd=True, saturating="none",
     paper=None, year=None, used_in=("learned sparse coding (shrinkage) layers",),
     ja="Tanhシュリンク関数", zh="TanhShrink 函数",
     frameworks={"pytorch": "torch.nn.functional.tanhshrink(x)", "keras": "keras.activations.tanh_shrink(x)",
@@ -896,7 +904,7 @@ def _d_softsign(x):
     derivative_formula=r"\operatorname{softsign}'(x) = \frac{1}{(1 + |x|)^2}",
     summary="a tanh-like squashing with polynomial rather than exponential tails",
     derivative=_d_softsign, range=(-1.0, 1.0), range_latex="(-1, 1)",
-    monotonic=True, smoothness="C1", zero_centred=True, saturating="both",
+    monotonic=True, smoothness="C1", odd=True, saturating="both",
     paper="glorot2010understanding", year=2010,
     used_in=("studied by Glorot & Bengio (2010) as a gentler-saturating tanh",),
     ja="ソフトサイン関数", zh="Softsign 函数",
@@ -920,7 +928,7 @@ _LAMBD = Param("lambd", 0.5, "threshold λ ≥ 0 (PyTorch spells it lambd)", low
     params=(_LAMBD,),
     derivative=lambda x, lambd: _indicator(np.abs(x) > lambd, x),
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
-    monotonic=True, smoothness="C0", zero_centred=True, saturating="none",
+    monotonic=True, smoothness="C0", odd=True, saturating="none",
     paper="donoho1994ideal", year=1994,
     used_in=("ISTA and LISTA sparse coding", "wavelet denoising"),
     ja="ソフト縮小関数", zh="软收缩函数",
@@ -941,7 +949,7 @@ def soft_shrink(x, lambd=0.5):
     params=(_LAMBD,),
     derivative=lambda x, lambd: _indicator(np.abs(x) > lambd, x),
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
-    monotonic=True, smoothness="discontinuous", zero_centred=True, saturating="none",
+    monotonic=True, smoothness="discontinuous", odd=True, saturating="none",
     paper="donoho1994ideal", year=1994, used_in=("wavelet hard thresholding", "sparse coding"),
     ja="ハード縮小関数", zh="硬收缩函数",
     frameworks={"pytorch": "torch.nn.functional.hardshrink(x, lambd=0.5)",
@@ -962,7 +970,7 @@ def hard_shrink(x, lambd=0.5):
     summary="the rectified linear unit: the identity for positive inputs, 0 otherwise",
     derivative=lambda x: _indicator(x > 0, x),
     range=(0.0, _INF), range_closed=(True, False), range_latex=r"[0, \infty)",
-    monotonic=True, smoothness="C0", zero_centred=False, saturating="left",
+    monotonic=True, smoothness="C0", odd=False, saturating="left",
     paper="nair2010rectified", year=2010, used_in=("AlexNet", "VGG", "ResNet"),
     ja="ReLU関数（ランプ関数、正規化線形関数）", zh="线性整流函数（修正线性单元）",
     frameworks={"pytorch": "torch.nn.functional.relu(x)", "keras": "keras.activations.relu(x)",
@@ -981,7 +989,7 @@ def relu(x):
     summary="ReLU capped at 6, robust under low-precision arithmetic",
     derivative=lambda x: _indicator((x > 0) & (x < 6), x),
     range=(0.0, 6.0), range_closed=(True, True), range_latex="[0, 6]",
-    monotonic=True, smoothness="C0", zero_centred=False, saturating="both",
+    monotonic=True, smoothness="C0", odd=False, saturating="both",
     paper="krizhevsky2010convolutional", year=2010, used_in=("MobileNetV1", "MobileNetV2"),
     ja="ReLU6関数", zh="ReLU6 函数",
     frameworks={"pytorch": "torch.nn.functional.relu6(x)", "keras": "keras.activations.relu6(x)",
@@ -1018,7 +1026,7 @@ def _d_leaky_alpha(x, alpha):
 _LEAKY_FACTS = dict(
     family="relu", derivative=_d_leaky, param_derivatives={"alpha": _d_leaky_alpha},
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
-    monotonic=True, smoothness="C0", zero_centred=False, saturating="none",
+    monotonic=True, smoothness="C0", odd=False, saturating="none",
 )
 
 
@@ -1101,7 +1109,7 @@ def _d_rrelu(x, lower, upper, training, rng):
             Param("rng", None, "random generator, required when training", kind="generator")),
     constraint=_check_rrelu, derivative=_d_rrelu,
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
-    monotonic=True, smoothness="C0", zero_centred=False, saturating="none",
+    monotonic=True, smoothness="C0", odd=False, saturating="none",
     paper="xu2015empirical", year=2015, used_in=("Kaggle National Data Science Bowl entries (Xu et al. 2015)",),
     ja="ランダム化ReLU（RReLU）", zh="随机线性整流单元（RReLU）",
     frameworks={"pytorch": "torch.nn.functional.rrelu(x, lower=1/8, upper=1/3, training=False)",
@@ -1140,7 +1148,7 @@ _ALPHA_ELU = Param("alpha", 1.0, "α ≥ 0: the negative saturation value is −
     params=(_ALPHA_ELU,), derivative=_d_elu,
     param_derivatives={"alpha": lambda x, alpha: np.expm1(_min0(x))},
     range=lambda alpha: (-alpha, _INF), range_latex=r"(-\alpha, \infty)",
-    monotonic=True, smoothness="C1", zero_centred=False, saturating="left",
+    monotonic=True, smoothness="C1", odd=False, saturating="left",
     paper="clevert2016fast", year=2016, used_in=("deep CIFAR-100 networks of Clevert et al.",),
     ja="指数線形ユニット（ELU）", zh="指数线性单元（ELU）",
     frameworks={"pytorch": "torch.nn.functional.elu(x, alpha=1.0)", "keras": "keras.activations.elu(x, alpha=1.0)",
@@ -1178,7 +1186,7 @@ def _d_celu(x, alpha):
     summary="ELU re-parametrised so its derivative is continuous for every α",
     params=(Param("alpha", 1.0, "α > 0", low=0.0, low_open=True),), derivative=_d_celu,
     range=lambda alpha: (-alpha, _INF), range_latex=r"(-\alpha, \infty)",
-    monotonic=True, smoothness="C1", zero_centred=False, saturating="left",
+    monotonic=True, smoothness="C1", odd=False, saturating="left",
     paper="barron2017continuously", year=2017, used_in=("available in PyTorch, JAX and Keras; rarely the default",),
     ja="連続微分可能ELU（CELU）", zh="连续可微指数线性单元（CELU）",
     frameworks={"pytorch": "torch.nn.functional.celu(x, alpha=1.0)", "keras": "keras.activations.celu(x, alpha=1.0)",
@@ -1208,7 +1216,7 @@ def _d_selu(x):
     derivative_formula=r"\operatorname{SELU}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}",
     summary="scaled ELU whose constants make mean 0 and variance 1 an attracting fixed point",
     derivative=_d_selu, range=(-SELU_LAMBDA * SELU_ALPHA, _INF), range_latex=r"(-\lambda\alpha, \infty)",
-    monotonic=True, smoothness="C0", zero_centred=False, saturating="left", self_normalising=True,
+    monotonic=True, smoothness="C0", odd=False, zero_centred=True, saturating="left", self_normalising=True,
     paper="klambauer2017self", year=2017, used_in=("self-normalising fully connected networks (SNNs)",),
     ja="スケール付き指数線形ユニット（SELU）", zh="扩展型指数线性单元（SELU）",
     frameworks={"pytorch": "torch.nn.functional.selu(x)", "keras": "keras.activations.selu(x)",
@@ -1313,7 +1321,7 @@ def _d_gelu(x, approximate):
                   "(JAX default)", kind="choice", choices=("none", "tanh")),),
     derivative=_d_gelu, range=("minimum", _INF), range_closed=(True, False),
     range_latex=r"[\min f, \infty)", minimum_bracket=(-2.0, -0.3),
-    monotonic=False, smoothness="Cinf", zero_centred=False, saturating="left",
+    monotonic=False, smoothness="Cinf", odd=False, saturating="left",
     paper="hendrycks2016gaussian", year=2016, used_in=("BERT", "GPT-2", "GPT-3", "ViT"),
     ja="ガウス誤差線形ユニット（GELU）", zh="高斯误差线性单元（GELU）",
     frameworks={"pytorch": "torch.nn.functional.gelu(x, approximate='none')",
@@ -1352,7 +1360,7 @@ def _softplus(x, beta, threshold):
                   low=0.0, low_open=True)),
     derivative=lambda x, beta, threshold: _d_softplus(x, beta, threshold),
     range=(0.0, _INF), range_latex=r"(0, \infty)",
-    monotonic=True, smoothness="Cinf", zero_centred=False, saturating="left",
+    monotonic=True, smoothness="Cinf", odd=False, saturating="left",
     paper="dugas2001incorporating", year=2001,
     used_in=("positive outputs: variances and scales in VAEs and Gaussian heads", "inside Mish"),
     ja="ソフトプラス関数", zh="Softplus 函数",
@@ -1394,7 +1402,7 @@ def _threshold_range(threshold, value):
     example_params={"threshold": 1.0, "value": 0.0},
     derivative=lambda x, threshold, value: _indicator(x > threshold, x),
     range=_threshold_range, range_closed=(True, False), range_latex=r"\{v\} \cup (\theta, \infty)",
-    monotonic=True, smoothness="discontinuous", zero_centred=False, saturating="left",
+    monotonic=True, smoothness="discontinuous", odd=False, saturating="left",
     paper=None, year=None, used_in=("PyTorch's F.threshold; ReLU is threshold(x, 0, 0)",),
     ja="閾値関数", zh="阈值函数",
     frameworks={"pytorch": "torch.nn.functional.threshold(x, threshold, value)",
@@ -1465,7 +1473,7 @@ def _logsoftmax_jac(x, axis, temperature):
 
 _SOFTMAX_FACTS = dict(
     family="softmax", kind="vector", params=(_AXIS, _TEMPERATURE),
-    smoothness="Cinf", zero_centred=False, saturating="both",
+    smoothness="Cinf", odd=False, saturating="both",
 )
 
 
@@ -1498,12 +1506,12 @@ def softmax(x, axis=-1, temperature=1.0):
 
 
 @_register(
-    title="Log-softmax", **_SOFTMAX_FACTS,
+    title="Log-softmax", **{**_SOFTMAX_FACTS, "saturating": "right"},
     formula=r"\operatorname{log\_softmax}(x)_i = \frac{x_i}{T} - \log\sum_j e^{x_j / T}",
     derivative_formula=r"\frac{\partial \ell_i}{\partial x_j} = \frac{1}{T}\bigl(\delta_{ij} - s_j\bigr)",
     summary="the logarithm of softmax, computed without ever forming the probabilities",
     jacobian=_logsoftmax_jac, range=(-_INF, 0.0), range_latex=r"(-\infty, 0)", monotonic=True,
-    paper="bridle1990probabilistic", year=1990,
+    paper=None, year=None,
     used_in=("cross-entropy and negative log-likelihood losses",),
     ja="対数ソフトマックス関数", zh="对数 Softmax 函数（LogSoftmax）",
     frameworks={"pytorch": "torch.log_softmax(x, dim=-1)", "keras": "keras.activations.log_softmax(x, axis=-1)",
@@ -1523,7 +1531,7 @@ def log_softmax(x, axis=-1, temperature=1.0):
     summary="softmax of −x: the smallest input gets the largest probability",
     jacobian=lambda x, axis, temperature: _softmax_jac(x, axis, temperature, -1.0, "softmin.jacobian"),
     range=(0.0, 1.0), range_latex="(0, 1)", monotonic=False,
-    paper="bridle1990probabilistic", year=1990, used_in=("soft nearest-neighbour and distance-based attention",),
+    paper=None, year=None, used_in=("soft nearest-neighbour and distance-based attention",),
     ja="ソフトミン関数", zh="Softmin 函数",
     frameworks={"pytorch": "torch.nn.functional.softmin(x, dim=-1)", "keras": "(none)", "jax": "(none)"},
 )
@@ -1573,7 +1581,7 @@ def _glu_jac(x, axis):
     summary="gated linear unit: half of the input gates the other half; the axis is halved",
     params=(_AXIS,), jacobian=_glu_jac,
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
-    monotonic=False, smoothness="Cinf", zero_centred=False, saturating="none",
+    monotonic=False, smoothness="Cinf", odd=False, saturating="none",
     paper="dauphin2017language", year=2017,
     used_in=("gated convolutional language models", "SwiGLU/GeGLU feed-forward layers (T5 v1.1, PaLM, LLaMA)"),
     ja="ゲート付き線形ユニット（GLU）", zh="门控线性单元（GLU）",
@@ -1621,7 +1629,7 @@ def _maxout_jac(x, k, axis):
             _AXIS),
     example_params={"k": 2}, jacobian=_maxout_jac,
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
-    monotonic=True, smoothness="C0", zero_centred=False, saturating="none",
+    monotonic=True, smoothness="C0", odd=False, saturating="none",
     paper="goodfellow2013maxout", year=2013, used_in=("maxout networks with dropout (Goodfellow et al. 2013)",),
     ja="マックスアウト（Maxout）", zh="Maxout 函数",
     frameworks={"pytorch": "(none: x.unflatten(-1, (-1, k)).amax(-1))", "keras": "(none)", "jax": "(none)"},
@@ -1682,7 +1690,7 @@ def _frelu(x, weight, bias):
             Param("bias", 0.0, "bias per channel: a number or shape (C,)", kind="array")),
     example_params={"weight": np.full((1, 3, 3), 1 / 9), "bias": 0.0},
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
-    monotonic=False, smoothness="C0", zero_centred=False, saturating="none",
+    monotonic=False, smoothness="C0", odd=False, saturating="none",
     paper="ma2020funnel", year=2020, used_in=("ResNet and ShuffleNetV2 variants for ImageNet and COCO (Ma et al. 2020)",),
     ja="ファネル活性化（FReLU）", zh="漏斗激活函数（FReLU）",
     frameworks={"pytorch": "(none: torch.max(x, bn(depthwise_conv3x3(x))))", "keras": "(none)", "jax": "(none)"},

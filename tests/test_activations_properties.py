@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy import integrate
 
 import activations as A
+from afbook import book
 
 ELEMENTWISE = A.names(kind="elementwise")
 PROPS = settings(max_examples=40, deadline=None, derandomize=True)
@@ -111,20 +112,31 @@ def test_bounded_flags_agree_with_range(name):
 
 
 # ----------------------------------------------------------------------------------------------------
-# zero-centred (odd), saturating
+# odd, zero-centred, saturating
 # ----------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", [n for n in ELEMENTWISE if A.get(n).zero_centred])
+@pytest.mark.parametrize("name", [n for n in ELEMENTWISE if A.get(n).odd])
 @PROPS
 @given(x=extended)
-def test_zero_centred_functions_are_odd(name, x):
+def test_odd_functions_are_odd(name, x):
     y = f(name, [x, -x])
     assert y[1] == pytest.approx(-y[0], rel=4e-16, abs=1e-300), f"{name}(-{x}) != -{name}({x})"
 
 
-@pytest.mark.parametrize("name", [n for n in ELEMENTWISE if not A.get(n).zero_centred])
-def test_not_zero_centred_functions_are_not_odd(name):
+@pytest.mark.parametrize("name", [n for n in ELEMENTWISE if not A.get(n).odd])
+def test_functions_not_marked_odd_are_not_odd(name):
     x = FINE
-    assert np.max(np.abs(f(name, x) + f(name, -x))) > 1e-6, f"{name} is odd but zero_centred is False"
+    assert np.max(np.abs(f(name, x) + f(name, -x))) > 1e-6, f"{name} is odd but odd is False"
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_zero_centred_means_zero_mean_under_a_standard_normal(name):
+    """zero_centred is E[f(Z)] = 0 for Z ~ N(0, 1) (at example_params), by quadrature."""
+    act = A.get(name)
+    mean, _ = book.gaussian_moments(lambda z: float(act(z, **act.example_params)))
+    if act.zero_centred:
+        assert abs(mean) < 1e-9, f"{name} is marked zero-centred but E f(Z) = {mean:.3g}"
+    else:
+        assert abs(mean) > 1e-3, f"{name} has E f(Z) = {mean:.3g} but is not marked zero-centred"
 
 
 @pytest.mark.parametrize("name", ELEMENTWISE)

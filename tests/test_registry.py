@@ -26,7 +26,7 @@ ATTRS = {
     "name": str, "title": str, "family": str, "kind": str, "formula": str, "derivative_formula": str,
     "params": tuple, "defaults": Mapping, "example_params": Mapping, "range": tuple, "range_closed": tuple,
     "range_latex": str, "bounded_below": bool, "bounded_above": bool, "bounded": bool, "monotonic": bool,
-    "smoothness": str, "zero_centred": bool, "saturating": str, "self_normalising": bool,
+    "smoothness": str, "odd": bool, "zero_centred": bool, "saturating": str, "self_normalising": bool,
     "paper": str, "year": int, "used_in": tuple, "ja": str, "zh": str, "frameworks": Mapping, "summary": str,
 }
 PARAM_ATTRS = ("name", "default", "low", "high", "low_open", "high_open", "doc", "learnable")

@@ -1,0 +1,32 @@
+"""The registry's terms for vector activations, checked on their Jacobians.
+
+`saturating` says where the derivative goes to 0. For the softmax family it is read on the
+diagonal of the Jacobian, ∂f_i/∂x_i, as x_i → ±∞ with the other inputs fixed.
+"""
+
+import numpy as np
+import pytest
+
+import activations as A
+
+VECTOR_SOFTMAX = ["softmax", "log_softmax", "softmin"]
+
+
+def _diagonal_slope(name, t):
+    x = np.array([t, 0.0, 1.0])
+    return float(A.get(name).jacobian(x)[0, 0])
+
+
+@pytest.mark.parametrize("name", VECTOR_SOFTMAX)
+def test_saturating_claim_of_the_softmax_family(name):
+    claim = A.get(name).saturating
+    left, right = abs(_diagonal_slope(name, -50.0)), abs(_diagonal_slope(name, 50.0))
+    assert (left < 1e-12) == (claim in ("left", "both")), (name, claim, left)
+    assert (right < 1e-12) == (claim in ("right", "both")), (name, claim, right)
+
+
+def test_log_softmax_is_asymptotically_linear_for_a_non_maximal_class():
+    # ℓ_0 ≈ x_0 − max(x) while x_0 is not the largest input: slope 1. Only when s_0 → 1 does ℓ_0
+    # level off at 0, so log-softmax saturates on the right only (softmax on both sides).
+    assert _diagonal_slope("log_softmax", -50.0) == pytest.approx(1.0)
+    assert A.log_softmax.saturating == "right" and A.softmax.saturating == "both"
