@@ -33,6 +33,7 @@ replace (``make bench`` measures it).
 """
 from __future__ import annotations
 
+import ast
 import difflib
 import functools
 import inspect
@@ -164,8 +165,14 @@ class Activation:
                  self_normalising: bool = False, minimum_bracket: tuple | None = None,
                  example_params: dict | None = None, constraint: Callable | None = None,
                  param_derivatives: dict | None = None, notes: str = ""):
-        assert family in FAMILIES and smoothness in _SMOOTHNESS and saturating in _SATURATING
-        assert kind in ("elementwise", "vector")
+        for what, value, allowed in (("family", family, FAMILIES), ("smoothness", smoothness, _SMOOTHNESS),
+                                     ("saturating", saturating, _SATURATING),
+                                     ("kind", kind, ("elementwise", "vector"))):
+            if value not in allowed:
+                raise ValueError(f"{fn.__name__}: {what} must be one of {sorted(allowed)}, got {value!r}")
+        for fw, call in frameworks.items():
+            if not isinstance(call, FrameworkCall):
+                raise TypeError(f"{fn.__name__}: frameworks[{fw!r}] must be a FrameworkCall, got {call!r}")
         self.name = fn.__name__
         self.__name__ = self.__qualname__ = self.name
         self.__doc__ = inspect.cleandoc(fn.__doc__ or "")
@@ -448,13 +455,62 @@ _AXIS = Param("axis", -1, "axis along which the vector is taken", kind="int", lo
 _TEMPERATURE = Param("temperature", 1.0, "T > 0; T → 0 approaches argmax, T → ∞ the uniform vector",
                      low=0.0, low_open=True)
 
-REGISTRY_: dict[str, Activation] = {}
+_registry: dict[str, Activation] = {}
+
+
+class FrameworkCall(str):
+    """How a framework spells an activation: the call as text, with its parts as data.
+
+    It *is* the text shown on cards (``"keras.activations.leaky_relu(x, negative_slope=0.2)"``,
+    with ``"  # note"`` appended, or ``"(none)"``), and it carries ``code`` (the call, or None where
+    the framework has no built-in), ``note``, ``instead`` (an expression to use where there is no
+    built-in), ``available`` and ``defaults``: the keyword arguments written in the call, parsed
+    with Python's own parser, e.g. ``{"negative_slope": 0.2}``.
+    """
+
+    code: str | None
+    note: str
+    instead: str
+
+    def __new__(cls, code: str | None, note: str = "", instead: str = ""):
+        if code is None:
+            text = f"(none: {instead})" if instead else "(none)"
+        else:
+            text = f"{code}  # {note}" if note else code
+        self = super().__new__(cls, text)
+        self.code, self.note, self.instead = code, note, instead
+        return self
+
+    @property
+    def available(self) -> bool:
+        return self.code is not None
+
+    @property
+    def defaults(self) -> dict:
+        if self.code is None:
+            return {}
+        node = ast.parse(self.code, mode="eval").body
+        if not isinstance(node, ast.Call):
+            return {}
+        return {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords
+                if kw.arg is not None and _is_literal(kw.value)}
+
+
+def _is_literal(node) -> bool:
+    try:
+        ast.literal_eval(node)
+    except ValueError:
+        return False
+    return True
+
+
+_fw = FrameworkCall
 
 
 def _register(**facts):
     def wrap(fn):
         act = Activation(fn, **facts)
-        REGISTRY_[act.name] = act
+        _registry[act.name] = act
         __all__.append(act.name)
         return act
     return wrap
@@ -479,8 +535,10 @@ def _d_step(x, at_zero):
     paper="mcculloch1943logical", year=1943,
     used_in=("Rosenblatt's perceptron", "McCulloch–Pitts neurons"),
     ja="ステップ関数", zh="阶跃函数",
-    frameworks={"pytorch": "torch.heaviside(x, torch.tensor(0.0))", "keras": "(none)",
-                "jax": "jnp.heaviside(x, 0.0)", "numpy": "np.heaviside(x, 0.0)"},
+    frameworks={"pytorch": _fw("torch.heaviside(x, torch.tensor(0.0))"),
+                "keras": _fw(None),
+                "jax": _fw("jnp.heaviside(x, 0.0)"),
+                "numpy": _fw("np.heaviside(x, 0.0)")},
 )
 def step(x, at_zero=0.0):
     r"""Heaviside step: 1 for x > 0, 0 for x < 0, ``at_zero`` at x = 0.
@@ -506,7 +564,9 @@ def step(x, at_zero=0.0):
     monotonic=True, smoothness="Cinf", odd=True, saturating="none",
     paper=None, year=None, used_in=("regression output layers", "linear bottlenecks (MobileNetV2)"),
     ja="恒等関数", zh="恒等函数",
-    frameworks={"pytorch": "torch.nn.Identity()", "keras": "keras.activations.linear(x)", "jax": "x"},
+    frameworks={"pytorch": _fw("torch.nn.Identity()"),
+                "keras": _fw("keras.activations.linear(x)"),
+                "jax": _fw("x")},
 )
 def identity(x):
     r"""Identity :math:`f(x) = x` (a copy of x as a float array). A network whose every
@@ -537,8 +597,10 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     paper="rumelhart1986learning", year=1986,
     used_in=("logistic regression", "binary and multi-label output layers", "LSTM and GRU gates"),
     ja="シグモイド関数", zh="Sigmoid 函数（S 型函数）",
-    frameworks={"pytorch": "torch.sigmoid(x)", "keras": "keras.activations.sigmoid(x)",
-                "jax": "jax.nn.sigmoid(x)", "scipy": "scipy.special.expit(x)"},
+    frameworks={"pytorch": _fw("torch.sigmoid(x)"),
+                "keras": _fw("keras.activations.sigmoid(x)"),
+                "jax": _fw("jax.nn.sigmoid(x)"),
+                "scipy": _fw("scipy.special.expit(x)")},
 )
 def sigmoid(x):
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`.
@@ -550,13 +612,6 @@ def sigmoid(x):
     Rumelhart, Hinton & Williams (1986).
     """
     return _sigmoid(x)
-
-
-def _hard_sigmoid(x, slope):
-    with np.errstate(over="ignore"):          # slope·x = ±inf is the right limit
-        y = np.multiply(x, slope)
-    y += 0.5
-    return np.clip(y, 0.0, 1.0, out=y)
 
 
 def _d_hard_sigmoid(x, slope):
@@ -577,9 +632,9 @@ def _d_hard_sigmoid(x, slope):
     used_in=("MobileNetV3 squeeze-and-excite gates and hard swish (slope 1/6)",
              "LSTM and GRU gates in Keras up to 2.2 (slope 0.2)"),
     ja="ハードシグモイド関数", zh="硬 Sigmoid 函数",
-    frameworks={"pytorch": "torch.nn.functional.hardsigmoid(x)  # slope 1/6",
-                "keras": "keras.activations.hard_sigmoid(x)  # slope 1/6 in Keras 3, 0.2 in Keras 2",
-                "jax": "jax.nn.hard_sigmoid(x)  # slope 1/6"},
+    frameworks={"pytorch": _fw("torch.nn.functional.hardsigmoid(x)", note="slope 1/6"),
+                "keras": _fw("keras.activations.hard_sigmoid(x)", note="slope 1/6 in Keras 3, 0.2 in Keras 2"),
+                "jax": _fw("jax.nn.hard_sigmoid(x)", note="slope 1/6")},
 )
 def hard_sigmoid(x, slope=1 / 6):
     r"""Hard sigmoid :math:`\operatorname{clip}(s x + 1/2, 0, 1)`.
@@ -591,15 +646,10 @@ def hard_sigmoid(x, slope=1 / 6):
     al. 2015: ``clip((x + 1)/2, 0, 1)``). The derivative is 0 at the two corners (PyTorch's
     convention).
     """
-    return _hard_sigmoid(x, slope)
-
-
-def _log_sigmoid(x):
-    # min(x, 0) − log1p(e^{−|x|})
-    t = _exp_neg_abs(x)
-    np.log1p(t, out=t)
-    out = _min0(x)
-    return np.subtract(out, t, out=out)
+    with np.errstate(over="ignore"):          # slope·x = ±inf is the right limit
+        y = np.multiply(x, slope)
+    y += 0.5
+    return np.clip(y, 0.0, 1.0, out=y)
 
 
 @_register(
@@ -612,8 +662,10 @@ def _log_sigmoid(x):
     paper=None, year=None,
     used_in=("binary cross-entropy from logits", "word2vec negative sampling"),
     ja="対数シグモイド関数", zh="对数 Sigmoid 函数",
-    frameworks={"pytorch": "torch.nn.functional.logsigmoid(x)", "keras": "keras.activations.log_sigmoid(x)",
-                "jax": "jax.nn.log_sigmoid(x)", "scipy": "scipy.special.log_expit(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.logsigmoid(x)"),
+                "keras": _fw("keras.activations.log_sigmoid(x)"),
+                "jax": _fw("jax.nn.log_sigmoid(x)"),
+                "scipy": _fw("scipy.special.log_expit(x)")},
 )
 def log_sigmoid(x):
     r"""Log-sigmoid :math:`\log\sigma(x) = \min(x, 0) - \log(1 + e^{-|x|})`.
@@ -621,7 +673,11 @@ def log_sigmoid(x):
     The naive ``np.log(1/(1+np.exp(-x)))`` is ``-inf`` already at x = −40 in float32 and
     overflows below −88.7; this form is exact everywhere.
     """
-    return _log_sigmoid(x)
+    # min(x, 0) − log1p(e^{−|x|})
+    t = _exp_neg_abs(x)
+    np.log1p(t, out=t)
+    out = _min0(x)
+    return np.subtract(out, t, out=out)
 
 
 def _swish(x, beta):
@@ -667,8 +723,9 @@ _SWISH_FACTS = dict(
     paper="ramachandran2017searching", year=2017,
     used_in=("found by automated search (Ramachandran et al.)", "EfficientNet (β = 1)"),
     ja="Swish関数", zh="Swish 函数",
-    frameworks={"pytorch": "torch.nn.functional.silu(x)  # β = 1 only",
-                "keras": "keras.activations.swish(x)  # β = 1", "jax": "jax.nn.swish(x)  # β = 1"},
+    frameworks={"pytorch": _fw("torch.nn.functional.silu(x)", note="β = 1 only"),
+                "keras": _fw("keras.activations.swish(x)", note="β = 1"),
+                "jax": _fw("jax.nn.swish(x)", note="β = 1")},
 )
 def swish(x, beta=1.0):
     r"""Swish :math:`x\,\sigma(\beta x)` with a (learnable) β > 0.
@@ -690,21 +747,15 @@ def swish(x, beta=1.0):
     paper="hendrycks2016gaussian", year=2016,
     used_in=("EfficientNet", "YOLOv5 and later", "SwiGLU feed-forward layers of LLaMA and PaLM"),
     ja="SiLU（シグモイド重み付き線形ユニット）", zh="SiLU（Sigmoid 加权线性单元）",
-    frameworks={"pytorch": "torch.nn.functional.silu(x)", "keras": "keras.activations.silu(x)",
-                "jax": "jax.nn.silu(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.silu(x)"),
+                "keras": _fw("keras.activations.silu(x)"),
+                "jax": _fw("jax.nn.silu(x)")},
 )
 def silu(x):
     r"""SiLU :math:`x\,\sigma(x)` (swish with β = 1). Named in Hendrycks & Gimpel (2016),
     used for reinforcement learning by Elfwing, Uchibe & Doya (2018). Its minimum is
     ``silu.minimum``; ``silu(-inf) == 0``."""
     return _swish(x, 1.0)
-
-
-def _hard_swish(x):
-    r = np.add(x, 3.0)
-    np.clip(r, 0.0, 6.0, out=r)
-    r /= 6.0
-    return np.multiply(_finite(x, upper=False), r, out=r)
 
 
 def _d_hard_swish(x):
@@ -725,25 +776,17 @@ def _d_hard_swish(x):
     monotonic=False, smoothness="C0", odd=False, saturating="left",
     paper="howard2019searching", year=2019, used_in=("MobileNetV3",),
     ja="ハードSwish関数", zh="硬 Swish 函数",
-    frameworks={"pytorch": "torch.nn.functional.hardswish(x)", "keras": "keras.activations.hard_swish(x)",
-                "jax": "jax.nn.hard_swish(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.hardswish(x)"),
+                "keras": _fw("keras.activations.hard_swish(x)"),
+                "jax": _fw("jax.nn.hard_swish(x)")},
 )
 def hard_swish(x):
     r"""Hard swish :math:`x\,\operatorname{ReLU6}(x+3)/6` (Howard et al. 2019, MobileNetV3).
     Derivative 0 at x = −3 and 1 at x = 3 (PyTorch's convention)."""
-    return _hard_swish(x)
-
-
-def _mish(x):
-    # tanh(softplus(x)) = q / (q + 2) with n = e^x, q = n (n + 2); for x > 20 it is 1 to
-    # within half an ULP, so n is capped there and q never overflows.
-    n = np.clip(x, -_INF, 20.0)
-    np.exp(n, out=n)
-    q = n + 2.0
-    q *= n
-    t = q + 2.0
-    np.divide(q, t, out=t)
-    return np.multiply(_finite(x, upper=False), t, out=t)
+    r = np.add(x, 3.0)
+    np.clip(r, 0.0, 6.0, out=r)
+    r /= 6.0
+    return np.multiply(_finite(x, upper=False), r, out=r)
 
 
 def _d_mish(x):
@@ -766,14 +809,23 @@ def _d_mish(x):
     monotonic=False, smoothness="Cinf", odd=False, saturating="left",
     paper="misra2019mish", year=2019, used_in=("YOLOv4",),
     ja="Mish関数", zh="Mish 函数",
-    frameworks={"pytorch": "torch.nn.functional.mish(x)", "keras": "keras.activations.mish(x)",
-                "jax": "jax.nn.mish(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.mish(x)"),
+                "keras": _fw("keras.activations.mish(x)"),
+                "jax": _fw("jax.nn.mish(x)")},
 )
 def mish(x):
     r"""Mish :math:`x\tanh(\log(1 + e^x))` (Misra 2019), computed as
     :math:`x\,q/(q+2)` with :math:`q = e^x(e^x + 2)`: no ``log``, no ``tanh``, no overflow.
     Its minimum ≈ −0.3088 (``mish.minimum``); ``mish(-inf) == 0``."""
-    return _mish(x)
+    # tanh(softplus(x)) = q / (q + 2) with n = e^x, q = n (n + 2); for x > 20 it is 1 to
+    # within half an ULP, so n is capped there and q never overflows.
+    n = np.clip(x, -_INF, 20.0)
+    np.exp(n, out=n)
+    q = n + 2.0
+    q *= n
+    t = q + 2.0
+    np.divide(q, t, out=t)
+    return np.multiply(_finite(x, upper=False), t, out=t)
 
 
 # --------------------------------------------------------------------------------------
@@ -800,7 +852,9 @@ def _d_tanh(x):
     paper="lecun1998efficient", year=1998,
     used_in=("LSTM and GRU cell updates", "classic recurrent networks", "GELU's tanh approximation"),
     ja="双曲線正接関数（tanh）", zh="双曲正切函数（tanh）",
-    frameworks={"pytorch": "torch.tanh(x)", "keras": "keras.activations.tanh(x)", "jax": "jnp.tanh(x)"},
+    frameworks={"pytorch": _fw("torch.tanh(x)"),
+                "keras": _fw("keras.activations.tanh(x)"),
+                "jax": _fw("jnp.tanh(x)")},
 )
 def tanh(x):
     r"""Hyperbolic tangent (``np.tanh``; never the seeds' ``(e^x − e^{−x})/(e^x + e^{−x})``,
@@ -808,14 +862,6 @@ def tanh(x):
     :math:`4e^{-2|x|}/(1 + e^{-2|x|})^2`, accurate where :math:`1 - \tanh^2` rounds to 0.
     LeCun et al. (1998) recommend it over the sigmoid because its outputs are zero-centred."""
     return np.tanh(x)
-
-
-def _hard_tanh(x, min_val, max_val):
-    return np.clip(x, min_val, max_val)
-
-
-def _hard_tanh_range(min_val, max_val):
-    return min_val, max_val
 
 
 def _check_min_max(fname, min_val, max_val):
@@ -831,37 +877,24 @@ def _check_min_max(fname, min_val, max_val):
     params=(Param("min_val", -1.0, "lower clip value"), Param("max_val", 1.0, "upper clip value")),
     constraint=_check_min_max,
     derivative=lambda x, min_val, max_val: _indicator((x > min_val) & (x < max_val), x),
-    range=_hard_tanh_range, range_closed=(True, True), range_latex="[-1, 1]",
+    range=lambda min_val, max_val: (min_val, max_val), range_closed=(True, True), range_latex="[-1, 1]",
     monotonic=True, smoothness="C0", odd=True, saturating="both",
     paper="collobert2004large", year=2004,
     used_in=("binarised and quantised networks (straight-through estimator)", "early NLP networks (SENNA)"),
     ja="ハードtanh関数", zh="硬双曲正切函数（HardTanh）",
-    frameworks={"pytorch": "torch.nn.functional.hardtanh(x, min_val=-1.0, max_val=1.0)",
-                "keras": "keras.activations.hard_tanh(x)", "jax": "jax.nn.hard_tanh(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.hardtanh(x, min_val=-1.0, max_val=1.0)"),
+                "keras": _fw("keras.activations.hard_tanh(x)"),
+                "jax": _fw("jax.nn.hard_tanh(x)")},
 )
 def hard_tanh(x, min_val=-1.0, max_val=1.0):
     r"""Hard tanh: x clipped to ``[min_val, max_val]``; derivative 1 strictly inside, 0 at
     and beyond the corners (PyTorch's convention). Collobert (2004)."""
-    return _hard_tanh(x, min_val, max_val)
+    return np.clip(x, min_val, max_val)
 
 
 # x − tanh x cancels for small |x|; Lambert's continued fraction tanh x = x / (1 + u),
 # u = x² / (3 + x² / (5 + x² / (7 + …))) gives x − tanh x = x u / (1 + u) with no cancellation.
 _TANH_SHRINK_CF = {np.dtype(np.float64): 14, np.dtype(np.float32): 8}
-
-
-def _tanh_shrink(x):
-    out = x - np.tanh(x)
-    small = np.abs(x) < 2.0
-    xs = x[small]
-    if xs.size:
-        x2 = xs * xs
-        u = np.zeros_like(xs)
-        for k in range(2 * _TANH_SHRINK_CF[x.dtype] + 1, 1, -2):
-            u += k
-            np.divide(x2, u, out=u)
-        out[small] = xs * u / (1.0 + u)
-    return out
 
 
 @_register(
@@ -874,21 +907,25 @@ def _tanh_shrink(x):
     monotonic=True, smoothness="Cinf", odd=True, saturating="none",
     paper=None, year=None, used_in=("learned sparse coding (shrinkage) layers",),
     ja="Tanhシュリンク関数", zh="TanhShrink 函数",
-    frameworks={"pytorch": "torch.nn.functional.tanhshrink(x)", "keras": "keras.activations.tanh_shrink(x)",
-                "jax": "x - jnp.tanh(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.tanhshrink(x)"),
+                "keras": _fw("keras.activations.tanh_shrink(x)"),
+                "jax": _fw("x - jnp.tanh(x)")},
 )
 def tanh_shrink(x):
     r"""Tanh-shrink :math:`x - \tanh x`. For |x| < 2 it is computed from Lambert's continued
     fraction, because the plain difference cancels: at x = 1e-3 it keeps only about 6 of the
     16 digits of float64."""
-    return _tanh_shrink(x)
-
-
-def _softsign(x):
-    xf = _finite(x)                           # ±inf → ±max, so the ratio is ±1 and not inf/inf
-    den = np.abs(xf)
-    den += 1.0
-    return np.divide(xf, den, out=den)
+    out = x - np.tanh(x)
+    small = np.abs(x) < 2.0
+    xs = x[small]
+    if xs.size:
+        x2 = xs * xs
+        u = np.zeros_like(xs)
+        for k in range(2 * _TANH_SHRINK_CF[x.dtype] + 1, 1, -2):
+            u += k
+            np.divide(x2, u, out=u)
+        out[small] = xs * u / (1.0 + u)
+    return out
 
 
 def _d_softsign(x):
@@ -908,13 +945,17 @@ def _d_softsign(x):
     paper="glorot2010understanding", year=2010,
     used_in=("studied by Glorot & Bengio (2010) as a gentler-saturating tanh",),
     ja="ソフトサイン関数", zh="Softsign 函数",
-    frameworks={"pytorch": "torch.nn.functional.softsign(x)", "keras": "keras.activations.softsign(x)",
-                "jax": "jax.nn.soft_sign(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.softsign(x)"),
+                "keras": _fw("keras.activations.softsign(x)"),
+                "jax": _fw("jax.nn.soft_sign(x)")},
 )
 def softsign(x):
     r"""Softsign :math:`x/(1 + |x|)`: saturates like 1/x, much more slowly than tanh.
     ``softsign(±inf) == ±1``."""
-    return _softsign(x)
+    xf = _finite(x)                           # ±inf → ±max, so the ratio is ±1 and not inf/inf
+    den = np.abs(xf)
+    den += 1.0
+    return np.divide(xf, den, out=den)
 
 
 _LAMBD = Param("lambd", 0.5, "threshold λ ≥ 0 (PyTorch spells it lambd)", low=0.0)
@@ -932,8 +973,9 @@ _LAMBD = Param("lambd", 0.5, "threshold λ ≥ 0 (PyTorch spells it lambd)", low
     paper="donoho1994ideal", year=1994,
     used_in=("ISTA and LISTA sparse coding", "wavelet denoising"),
     ja="ソフト縮小関数", zh="软收缩函数",
-    frameworks={"pytorch": "torch.nn.functional.softshrink(x, lambd=0.5)",
-                "keras": "keras.activations.soft_shrink(x, threshold=0.5)", "jax": "(none)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.softshrink(x, lambd=0.5)"),
+                "keras": _fw("keras.activations.soft_shrink(x, threshold=0.5)"),
+                "jax": _fw(None)},
 )
 def soft_shrink(x, lambd=0.5):
     r"""Soft shrinkage :math:`x - \operatorname{clip}(x, -\lambda, \lambda)`: the proximal map of
@@ -952,8 +994,9 @@ def soft_shrink(x, lambd=0.5):
     monotonic=True, smoothness="discontinuous", odd=True, saturating="none",
     paper="donoho1994ideal", year=1994, used_in=("wavelet hard thresholding", "sparse coding"),
     ja="ハード縮小関数", zh="硬收缩函数",
-    frameworks={"pytorch": "torch.nn.functional.hardshrink(x, lambd=0.5)",
-                "keras": "keras.activations.hard_shrink(x, threshold=0.5)", "jax": "(none)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.hardshrink(x, lambd=0.5)"),
+                "keras": _fw("keras.activations.hard_shrink(x, threshold=0.5)"),
+                "jax": _fw(None)},
 )
 def hard_shrink(x, lambd=0.5):
     r"""Hard shrinkage: x where |x| > λ, else 0 (jumps by λ at ±λ). Donoho & Johnstone (1994)."""
@@ -973,8 +1016,9 @@ def hard_shrink(x, lambd=0.5):
     monotonic=True, smoothness="C0", odd=False, saturating="left",
     paper="nair2010rectified", year=2010, used_in=("AlexNet", "VGG", "ResNet"),
     ja="ReLU関数（ランプ関数、正規化線形関数）", zh="线性整流函数（修正线性单元）",
-    frameworks={"pytorch": "torch.nn.functional.relu(x)", "keras": "keras.activations.relu(x)",
-                "jax": "jax.nn.relu(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.relu(x)"),
+                "keras": _fw("keras.activations.relu(x)"),
+                "jax": _fw("jax.nn.relu(x)")},
 )
 def relu(x):
     r"""ReLU :math:`\max(0, x)`; derivative 0 at x = 0 (PyTorch's convention). Nair & Hinton
@@ -992,8 +1036,9 @@ def relu(x):
     monotonic=True, smoothness="C0", odd=False, saturating="both",
     paper="krizhevsky2010convolutional", year=2010, used_in=("MobileNetV1", "MobileNetV2"),
     ja="ReLU6関数", zh="ReLU6 函数",
-    frameworks={"pytorch": "torch.nn.functional.relu6(x)", "keras": "keras.activations.relu6(x)",
-                "jax": "jax.nn.relu6(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.relu6(x)"),
+                "keras": _fw("keras.activations.relu6(x)"),
+                "jax": _fw("jax.nn.relu6(x)")},
 )
 def relu6(x):
     r"""ReLU6 :math:`\min(\max(0,x),6)` (Krizhevsky 2010; MobileNetV2, Sandler et al. 2018).
@@ -1040,9 +1085,10 @@ _LEAKY_FACTS = dict(
     paper="maas2013rectifier", year=2013,
     used_in=("GAN discriminators (DCGAN, α = 0.2)", "YOLOv3 (α = 0.1)"),
     ja="Leaky ReLU関数（LReLU）", zh="渗漏型整流线性单元（Leaky ReLU）",
-    frameworks={"pytorch": "torch.nn.functional.leaky_relu(x, negative_slope=0.01)",
-                "keras": "keras.activations.leaky_relu(x, negative_slope=0.2)  # layer LeakyReLU: 0.3",
-                "jax": "jax.nn.leaky_relu(x, negative_slope=0.01)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.leaky_relu(x, negative_slope=0.01)"),
+                "keras": _fw("keras.activations.leaky_relu(x, negative_slope=0.2)"),
+                "keras (layer)": _fw("keras.layers.LeakyReLU(negative_slope=0.3)"),
+                "jax": _fw("jax.nn.leaky_relu(x, negative_slope=0.01)")},
 )
 def leaky_relu(x, alpha=0.01):
     r"""Leaky ReLU: x for x ≥ 0, αx below; derivative α at x = 0 (PyTorch's convention).
@@ -1060,8 +1106,9 @@ def leaky_relu(x, alpha=0.01):
                   learnable=True),),
     paper="he2015delving", year=2015, used_in=("PReLU-nets of He et al. (first to beat human-level ImageNet error)",),
     ja="パラメトリックReLU（PReLU）", zh="参数化线性整流单元（PReLU）",
-    frameworks={"pytorch": "torch.nn.PReLU(init=0.25)", "keras": "keras.layers.PReLU()  # α initialised to 0",
-                "jax": "(none: jnp.where(x >= 0, x, alpha * x))"},
+    frameworks={"pytorch": _fw("torch.nn.PReLU(init=0.25)"),
+                "keras": _fw("keras.layers.PReLU()", note="α initialised to 0"),
+                "jax": _fw(None, instead="jnp.where(x >= 0, x, alpha * x)")},
 )
 def prelu(x, alpha=0.25):
     r"""PReLU: leaky ReLU with a learned slope α (He, Zhang, Ren & Sun 2015; PyTorch
@@ -1082,13 +1129,6 @@ def _rrelu_slopes(x, lower, upper, training, rng):
     if training:
         return rng.uniform(lower, upper, size=x.shape).astype(x.dtype)
     return x.dtype.type((lower + upper) / 2)
-
-
-def _rrelu(x, lower, upper, training, rng):
-    a = _rrelu_slopes(x, lower, upper, training, rng)
-    neg = _min0(x)
-    neg *= a
-    return np.add(_max0(x), neg, out=neg)
 
 
 def _d_rrelu(x, lower, upper, training, rng):
@@ -1112,15 +1152,19 @@ def _d_rrelu(x, lower, upper, training, rng):
     monotonic=True, smoothness="C0", odd=False, saturating="none",
     paper="xu2015empirical", year=2015, used_in=("Kaggle National Data Science Bowl entries (Xu et al. 2015)",),
     ja="ランダム化ReLU（RReLU）", zh="随机线性整流单元（RReLU）",
-    frameworks={"pytorch": "torch.nn.functional.rrelu(x, lower=1/8, upper=1/3, training=False)",
-                "keras": "(none)", "jax": "(none)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.rrelu(x, lower=1/8, upper=1/3, training=False)"),
+                "keras": _fw(None),
+                "jax": _fw(None)},
 )
 def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
     r"""Randomised leaky ReLU (Xu, Wang, Chen & Li 2015). In evaluation the slope is
     (lower + upper)/2; with ``training=True`` each element draws its slope from
     U(lower, upper) with ``rng`` (a seeded ``np.random.Generator``: the derivative with a
     generator in the same state draws the same slopes)."""
-    return _rrelu(x, lower, upper, training, rng)
+    a = _rrelu_slopes(x, lower, upper, training, rng)
+    neg = _min0(x)
+    neg *= a
+    return np.add(_max0(x), neg, out=neg)
 
 
 def _elu(x, alpha):
@@ -1151,8 +1195,9 @@ _ALPHA_ELU = Param("alpha", 1.0, "α ≥ 0: the negative saturation value is −
     monotonic=True, smoothness="C1", odd=False, saturating="left",
     paper="clevert2016fast", year=2016, used_in=("deep CIFAR-100 networks of Clevert et al.",),
     ja="指数線形ユニット（ELU）", zh="指数线性单元（ELU）",
-    frameworks={"pytorch": "torch.nn.functional.elu(x, alpha=1.0)", "keras": "keras.activations.elu(x, alpha=1.0)",
-                "jax": "jax.nn.elu(x, alpha=1.0)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.elu(x, alpha=1.0)"),
+                "keras": _fw("keras.activations.elu(x, alpha=1.0)"),
+                "jax": _fw("jax.nn.elu(x, alpha=1.0)")},
     notes="C1 only for α = 1 (the default); for other α the derivative jumps at 0 from α to 1.",
 )
 def elu(x, alpha=1.0):
@@ -1162,14 +1207,6 @@ def elu(x, alpha=1.0):
     full precision for tiny negative x. Derivative α at x = 0 (PyTorch's convention). The
     default α is 1.0 in every framework and in the paper."""
     return _elu(x, alpha)
-
-
-def _celu(x, alpha):
-    with np.errstate(over="ignore"):          # min(x,0)/α = −inf is the right limit
-        neg = np.divide(_min0(x), alpha)
-    np.expm1(neg, out=neg)
-    neg *= alpha
-    return np.add(_max0(x), neg, out=neg)
 
 
 def _d_celu(x, alpha):
@@ -1189,19 +1226,18 @@ def _d_celu(x, alpha):
     monotonic=True, smoothness="C1", odd=False, saturating="left",
     paper="barron2017continuously", year=2017, used_in=("available in PyTorch, JAX and Keras; rarely the default",),
     ja="連続微分可能ELU（CELU）", zh="连续可微指数线性单元（CELU）",
-    frameworks={"pytorch": "torch.nn.functional.celu(x, alpha=1.0)", "keras": "keras.activations.celu(x, alpha=1.0)",
-                "jax": "jax.nn.celu(x, alpha=1.0)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.celu(x, alpha=1.0)"),
+                "keras": _fw("keras.activations.celu(x, alpha=1.0)"),
+                "jax": _fw("jax.nn.celu(x, alpha=1.0)")},
 )
 def celu(x, alpha=1.0):
     r"""CELU (Barron 2017): :math:`\max(0,x) + \min(0, \alpha\,\operatorname{expm1}(x/\alpha))`.
     Unlike ELU its slope at 0 is 1 on both sides for every α, so it is C¹."""
-    return _celu(x, alpha)
-
-
-def _selu(x):
-    out = _elu(x, SELU_ALPHA)
-    out *= SELU_LAMBDA
-    return out
+    with np.errstate(over="ignore"):          # min(x,0)/α = −inf is the right limit
+        neg = np.divide(_min0(x), alpha)
+    np.expm1(neg, out=neg)
+    neg *= alpha
+    return np.add(_max0(x), neg, out=neg)
 
 
 def _d_selu(x):
@@ -1219,15 +1255,18 @@ def _d_selu(x):
     monotonic=True, smoothness="C0", odd=False, zero_centred=True, saturating="left", self_normalising=True,
     paper="klambauer2017self", year=2017, used_in=("self-normalising fully connected networks (SNNs)",),
     ja="スケール付き指数線形ユニット（SELU）", zh="扩展型指数线性单元（SELU）",
-    frameworks={"pytorch": "torch.nn.functional.selu(x)", "keras": "keras.activations.selu(x)",
-                "jax": "jax.nn.selu(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.selu(x)"),
+                "keras": _fw("keras.activations.selu(x)"),
+                "jax": _fw("jax.nn.selu(x)")},
     notes="Self-normalising only with LeCun-normal weights, no batch normalisation, and (for dropout) alpha-dropout.",
 )
 def selu(x):
     r"""SELU :math:`\lambda\,\operatorname{ELU}_\alpha(x)` with ``SELU_ALPHA`` ≈ 1.6733 and
     ``SELU_LAMBDA`` ≈ 1.0507 (Klambauer et al. 2017), which make (mean 0, variance 1) a
     stable fixed point of a dense layer with LeCun-normal weights. Derivative λα at 0."""
-    return _selu(x)
+    out = _elu(x, SELU_ALPHA)
+    out *= SELU_LAMBDA
+    return out
 
 
 def _exp_neg_half_sq(x):
@@ -1273,30 +1312,6 @@ def _ndtr_fast(x):
     return c
 
 
-def _gelu(x, approximate):
-    if approximate == "none":
-        if x.dtype != np.float64:
-            # float32 (and float16, via float32): ½x·erfc(−x/√2) in float64 loses ~2z² float64 ULP,
-            # far below a float32 ULP wherever the float32 result is not 0, so one rounding gives
-            # the float32 answer at a third of the cost of the float64 path below.
-            x64 = _finite(x.astype(np.float64), upper=False)
-            c = _half_erfc(x64)
-            c *= x64
-            return c.astype(x.dtype)
-        c = _ndtr_fast(x)
-        return np.multiply(_finite(x, upper=False), c, out=c)
-    # 0.5 x (1 + tanh z) = x σ(2z), z = √(2/π)(x + 0.044715 x³): the stable sigmoid form.
-    xs = _finite(x, upper=False)
-    with np.errstate(over="ignore"):
-        z = np.square(x)
-        z *= GELU_TANH_C
-        z += 1.0
-        z *= x
-        z *= 2.0 * _SQRT_2_OVER_PI
-    s = _sigmoid(z)
-    return np.multiply(xs, s, out=s)
-
-
 def _d_gelu(x, approximate):
     xs = np.clip(x, -1e4, 1e4)                # beyond |x| = 40 the second term is exactly 0
     if approximate == "none":
@@ -1324,30 +1339,36 @@ def _d_gelu(x, approximate):
     monotonic=False, smoothness="Cinf", odd=False, saturating="left",
     paper="hendrycks2016gaussian", year=2016, used_in=("BERT", "GPT-2", "GPT-3", "ViT"),
     ja="ガウス誤差線形ユニット（GELU）", zh="高斯误差线性单元（GELU）",
-    frameworks={"pytorch": "torch.nn.functional.gelu(x, approximate='none')",
-                "keras": "keras.activations.gelu(x, approximate=False)",
-                "jax": "jax.nn.gelu(x, approximate=True)  # tanh form by default"},
+    frameworks={"pytorch": _fw("torch.nn.functional.gelu(x, approximate='none')"),
+                "keras": _fw("keras.activations.gelu(x, approximate=False)"),
+                "jax": _fw("jax.nn.gelu(x, approximate=True)", note="tanh form by default")},
 )
 def gelu(x, approximate="none"):
     r"""GELU :math:`x\Phi(x)` (Hendrycks & Gimpel 2016), exact as :math:`\tfrac x2
     \operatorname{erfc}(-x/\sqrt2)` or, with ``approximate="tanh"``, the tanh formula computed
     as :math:`x\,\sigma(2z)` (since :math:`1 + \tanh z = 2\sigma(2z)`), which cannot overflow.
     PyTorch and Keras default to the exact form, JAX to the tanh form."""
-    return _gelu(x, approximate)
-
-
-def _softplus(x, beta, threshold):
-    with np.errstate(over="ignore"):          # β·x = ±inf is the right limit
-        bx = np.multiply(x, beta)
-    t = _exp_neg_abs(bx)                      # max(βx, 0) + log1p(e^{−|βx|})
-    np.log1p(t, out=t)
-    out = _max0(bx)
-    out += t
-    if beta != 1.0:
-        out /= beta
-    big = bx > threshold                      # PyTorch reverts to x above the threshold
-    out[big] = x[big]
-    return out
+    if approximate == "none":
+        if x.dtype != np.float64:
+            # float32 (and float16, via float32): ½x·erfc(−x/√2) in float64 loses ~2z² float64 ULP,
+            # far below a float32 ULP wherever the float32 result is not 0, so one rounding gives
+            # the float32 answer at a third of the cost of the float64 path below.
+            x64 = _finite(x.astype(np.float64), upper=False)
+            c = _half_erfc(x64)
+            c *= x64
+            return c.astype(x.dtype)
+        c = _ndtr_fast(x)
+        return np.multiply(_finite(x, upper=False), c, out=c)
+    # 0.5 x (1 + tanh z) = x σ(2z), z = √(2/π)(x + 0.044715 x³): the stable sigmoid form.
+    xs = _finite(x, upper=False)
+    with np.errstate(over="ignore"):
+        z = np.square(x)
+        z *= GELU_TANH_C
+        z += 1.0
+        z *= x
+        z *= 2.0 * _SQRT_2_OVER_PI
+    s = _sigmoid(z)
+    return np.multiply(xs, s, out=s)
 
 
 @_register(
@@ -1364,8 +1385,9 @@ def _softplus(x, beta, threshold):
     paper="dugas2001incorporating", year=2001,
     used_in=("positive outputs: variances and scales in VAEs and Gaussian heads", "inside Mish"),
     ja="ソフトプラス関数", zh="Softplus 函数",
-    frameworks={"pytorch": "torch.nn.functional.softplus(x, beta=1.0, threshold=20.0)",
-                "keras": "keras.activations.softplus(x)", "jax": "jax.nn.softplus(x)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.softplus(x, beta=1.0, threshold=20.0)"),
+                "keras": _fw("keras.activations.softplus(x)"),
+                "jax": _fw("jax.nn.softplus(x)")},
     notes="With PyTorch's threshold the float64 result jumps down by about 2e-9 at βx = 20; "
           "pass a large threshold to get the exact function everywhere.",
 )
@@ -1374,7 +1396,17 @@ def softplus(x, beta=1.0, threshold=20.0):
     :math:`\tfrac1\beta(\max(\beta x, 0) + \log(1 + e^{-|\beta x|}))`; the naive
     ``np.log(1 + np.exp(x))`` is inf beyond x ≈ 88.7 (float32). Like PyTorch it returns x where
     βx > ``threshold`` (default 20)."""
-    return _softplus(x, beta, threshold)
+    with np.errstate(over="ignore"):          # β·x = ±inf is the right limit
+        bx = np.multiply(x, beta)
+    t = _exp_neg_abs(bx)                      # max(βx, 0) + log1p(e^{−|βx|})
+    np.log1p(t, out=t)
+    out = _max0(bx)
+    out += t
+    if beta != 1.0:
+        out /= beta
+    big = bx > threshold                      # PyTorch reverts to x above the threshold
+    out[big] = x[big]
+    return out
 
 
 def _d_softplus(x, beta, threshold):
@@ -1383,10 +1415,6 @@ def _d_softplus(x, beta, threshold):
     d = _sigmoid(bx)
     d[bx > threshold] = 1.0
     return d
-
-
-def _threshold(x, threshold, value):
-    return np.where(x <= threshold, x.dtype.type(value), x)
 
 
 def _threshold_range(threshold, value):
@@ -1405,15 +1433,16 @@ def _threshold_range(threshold, value):
     monotonic=True, smoothness="discontinuous", odd=False, saturating="left",
     paper=None, year=None, used_in=("PyTorch's F.threshold; ReLU is threshold(x, 0, 0)",),
     ja="閾値関数", zh="阈值函数",
-    frameworks={"pytorch": "torch.nn.functional.threshold(x, threshold, value)",
-                "keras": "keras.activations.threshold(x, threshold, default_value)", "jax": "(none)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.threshold(x, threshold, value)"),
+                "keras": _fw("keras.activations.threshold(x, threshold, default_value)"),
+                "jax": _fw(None)},
     notes="Facts are stated for threshold = 1, value = 0: monotonic exactly when value ≤ threshold, "
           "continuous exactly when value = threshold.",
 )
 def threshold(x, threshold, value):
     r"""x where x > ``threshold``, else ``value`` (``torch.nn.functional.threshold``); both
     parameters are required. nan stays nan."""
-    return _threshold(x, threshold, value)
+    return np.where(x <= threshold, x.dtype.type(value), x)
 
 
 # --------------------------------------------------------------------------------------
@@ -1487,8 +1516,10 @@ _SOFTMAX_FACTS = dict(
     paper="bridle1990probabilistic", year=1990,
     used_in=("multi-class classifier outputs", "attention weights in Transformers", "knowledge distillation (T > 1)"),
     ja="ソフトマックス関数", zh="Softmax 函数（归一化指数函数）",
-    frameworks={"pytorch": "torch.softmax(x, dim=-1)", "keras": "keras.activations.softmax(x, axis=-1)",
-                "jax": "jax.nn.softmax(x, axis=-1)", "scipy": "scipy.special.softmax(x, axis=None)  # whole array!"},
+    frameworks={"pytorch": _fw("torch.softmax(x, dim=-1)"),
+                "keras": _fw("keras.activations.softmax(x, axis=-1)"),
+                "jax": _fw("jax.nn.softmax(x, axis=-1)"),
+                "scipy": _fw("scipy.special.softmax(x, axis=None)", note="whole array!")},
     notes="monotonic: each output increases with its own input. A row of all −inf has no distribution "
           "and gives nan (as in every framework), silently; +inf entries share the probability mass.",
 )
@@ -1514,8 +1545,9 @@ def softmax(x, axis=-1, temperature=1.0):
     paper=None, year=None,
     used_in=("cross-entropy and negative log-likelihood losses",),
     ja="対数ソフトマックス関数", zh="对数 Softmax 函数（LogSoftmax）",
-    frameworks={"pytorch": "torch.log_softmax(x, dim=-1)", "keras": "keras.activations.log_softmax(x, axis=-1)",
-                "jax": "jax.nn.log_softmax(x, axis=-1)"},
+    frameworks={"pytorch": _fw("torch.log_softmax(x, dim=-1)"),
+                "keras": _fw("keras.activations.log_softmax(x, axis=-1)"),
+                "jax": _fw("jax.nn.log_softmax(x, axis=-1)")},
 )
 def log_softmax(x, axis=-1, temperature=1.0):
     r"""Log-softmax :math:`x/T - \operatorname{logsumexp}(x/T)`, exact also where softmax
@@ -1525,7 +1557,7 @@ def log_softmax(x, axis=-1, temperature=1.0):
 
 
 @_register(
-    title="Softmin", **{**_SOFTMAX_FACTS, "family": "softmax"},
+    title="Softmin", **_SOFTMAX_FACTS,
     formula=r"\operatorname{softmin}(x)_i = \frac{e^{-x_i / T}}{\sum_j e^{-x_j / T}}",
     derivative_formula=r"J = -\tfrac1T\bigl(\operatorname{diag}(s) - s s^\top\bigr),\ s = \operatorname{softmin}(x)",
     summary="softmax of −x: the smallest input gets the largest probability",
@@ -1533,7 +1565,9 @@ def log_softmax(x, axis=-1, temperature=1.0):
     range=(0.0, 1.0), range_latex="(0, 1)", monotonic=False,
     paper=None, year=None, used_in=("soft nearest-neighbour and distance-based attention",),
     ja="ソフトミン関数", zh="Softmin 函数",
-    frameworks={"pytorch": "torch.nn.functional.softmin(x, dim=-1)", "keras": "(none)", "jax": "(none)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.softmin(x, dim=-1)"),
+                "keras": _fw(None),
+                "jax": _fw(None)},
 )
 def softmin(x, axis=-1, temperature=1.0):
     r"""Softmin: ``softmax(-x)``; each output decreases as its own input grows."""
@@ -1548,15 +1582,6 @@ def _halves(x, axis, fname):
                          f"value half and a gate half, got {n}")
     a, b = np.split(x, 2, axis=ax)
     return ax, a, b
-
-
-def _glu(x, axis):
-    _, a, b = _halves(x, axis, "glu")
-    gate = _sigmoid(b)
-    with np.errstate(invalid="ignore"):
-        out = np.multiply(a, gate)
-    out[np.isinf(a) & (gate == 0)] = 0.0      # ±inf through a closed gate: the gate wins
-    return out
 
 
 def _glu_jac(x, axis):
@@ -1585,15 +1610,21 @@ def _glu_jac(x, axis):
     paper="dauphin2017language", year=2017,
     used_in=("gated convolutional language models", "SwiGLU/GeGLU feed-forward layers (T5 v1.1, PaLM, LLaMA)"),
     ja="ゲート付き線形ユニット（GLU）", zh="门控线性单元（GLU）",
-    frameworks={"pytorch": "torch.nn.functional.glu(x, dim=-1)", "keras": "keras.activations.glu(x, axis=-1)",
-                "jax": "jax.nn.glu(x, axis=-1)"},
+    frameworks={"pytorch": _fw("torch.nn.functional.glu(x, dim=-1)"),
+                "keras": _fw("keras.activations.glu(x, axis=-1)"),
+                "jax": _fw("jax.nn.glu(x, axis=-1)")},
     notes="SwiGLU replaces σ(b) by swish(b) and learns the two halves with separate weight matrices (Shazeer 2020).",
 )
 def glu(x, axis=-1):
     r"""Gated linear unit (Dauphin et al. 2017): split x along ``axis`` into halves a, b and
     return :math:`a \odot \sigma(b)`; the output's axis is half as long. ``glu.jacobian`` has
     shape ``(..., n/2, n)``."""
-    return _glu(x, axis)
+    _, a, b = _halves(x, axis, "glu")
+    gate = _sigmoid(b)
+    with np.errstate(invalid="ignore"):
+        out = np.multiply(a, gate)
+    out[np.isinf(a) & (gate == 0)] = 0.0      # ±inf through a closed gate: the gate wins
+    return out
 
 
 def _maxout_groups(x, k, axis, fname):
@@ -1603,11 +1634,6 @@ def _maxout_groups(x, k, axis, fname):
         raise ValueError(f"{fname}: parameter 'k' = {k} must divide the length of axis {axis} ({n})")
     z = np.moveaxis(x, ax, -1)
     return ax, z.reshape(z.shape[:-1] + (n // k, k))
-
-
-def _maxout(x, k, axis):
-    ax, g = _maxout_groups(x, k, axis, "maxout")
-    return np.moveaxis(np.max(g, axis=-1, initial=-_INF) if g.size else g.max(axis=-1, initial=-_INF), -1, ax)
 
 
 def _maxout_jac(x, k, axis):
@@ -1632,7 +1658,9 @@ def _maxout_jac(x, k, axis):
     monotonic=True, smoothness="C0", odd=False, saturating="none",
     paper="goodfellow2013maxout", year=2013, used_in=("maxout networks with dropout (Goodfellow et al. 2013)",),
     ja="マックスアウト（Maxout）", zh="Maxout 函数",
-    frameworks={"pytorch": "(none: x.unflatten(-1, (-1, k)).amax(-1))", "keras": "(none)", "jax": "(none)"},
+    frameworks={"pytorch": _fw(None, instead="x.unflatten(-1, (-1, k)).amax(-1)"),
+                "keras": _fw(None),
+                "jax": _fw(None)},
     notes="Applied to affine maps w_j·x + b_j, a maxout unit is a convex piecewise-linear function with k pieces; "
           "monotonic here means non-decreasing in every input.",
 )
@@ -1640,7 +1668,8 @@ def maxout(x, k, axis=-1):
     r"""Maxout (Goodfellow et al. 2013): the maximum over consecutive groups of ``k`` entries
     along ``axis``; the axis shrinks by a factor k. With k = 2 and inputs (0, z) it is ReLU;
     with (z, −z) it is |z|. ``maxout.jacobian`` selects the (first) maximum of each group."""
-    return _maxout(x, k, axis)
+    ax, g = _maxout_groups(x, k, axis, "maxout")
+    return np.moveaxis(np.max(g, axis=-1, initial=-_INF), -1, ax)
 
 
 def _frelu_parts(x, weight, bias, fname):
@@ -1677,10 +1706,6 @@ def frelu_condition(x, weight, bias=0.0):
     return t
 
 
-def _frelu(x, weight, bias):
-    return np.maximum(x, frelu_condition(x, weight, bias))
-
-
 @_register(
     title="FReLU (funnel activation)", family="other", kind="vector",
     formula=r"\operatorname{FReLU}(x)_{c,i,j} = \max\bigl(x_{c,i,j},\ \mathbb{T}(x)_{c,i,j}\bigr),\quad \mathbb{T}(x)_c = w_c * x_c + b_c",
@@ -1693,7 +1718,9 @@ def _frelu(x, weight, bias):
     monotonic=False, smoothness="C0", odd=False, saturating="none",
     paper="ma2020funnel", year=2020, used_in=("ResNet and ShuffleNetV2 variants for ImageNet and COCO (Ma et al. 2020)",),
     ja="ファネル活性化（FReLU）", zh="漏斗激活函数（FReLU）",
-    frameworks={"pytorch": "(none: torch.max(x, bn(depthwise_conv3x3(x))))", "keras": "(none)", "jax": "(none)"},
+    frameworks={"pytorch": _fw(None, instead="torch.max(x, bn(depthwise_conv3x3(x)))"),
+                "keras": _fw(None),
+                "jax": _fw(None)},
     notes="The paper follows the convolution with batch normalisation; at inference that folds into weight and bias. "
           "frelu_condition(x, weight, bias) returns T(x) for figures.",
 )
@@ -1702,15 +1729,14 @@ def frelu(x, weight, bias=0.0):
     ``max(x, T(x))`` where T is a depthwise convolution with kernels ``weight`` (shape
     ``(C, kh, kw)``, zero padding) plus ``bias``. It is not elementwise: each output depends on
     a kh × kw neighbourhood, which is how it captures spatial layout."""
-    return _frelu(x, weight, bias)
+    return np.maximum(x, frelu_condition(x, weight, bias))
 
 
 # --------------------------------------------------------------------------------------
 # The registry
 # --------------------------------------------------------------------------------------
 #: name → :class:`Activation`, in the order of the book (read-only).
-REGISTRY = MappingProxyType(REGISTRY_)
-del REGISTRY_
+REGISTRY = MappingProxyType(_registry)
 
 
 def get(name: str) -> Activation:

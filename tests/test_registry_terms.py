@@ -30,3 +30,26 @@ def test_log_softmax_is_asymptotically_linear_for_a_non_maximal_class():
     # level off at 0, so log-softmax saturates on the right only (softmax on both sides).
     assert _diagonal_slope("log_softmax", -50.0) == pytest.approx(1.0)
     assert A.log_softmax.saturating == "right" and A.softmax.saturating == "both"
+
+
+FRAMEWORK_CALLS = [(n, fw, call) for n, a in A.REGISTRY.items() for fw, call in a.frameworks.items()]
+
+
+@pytest.mark.parametrize("name, fw, call", FRAMEWORK_CALLS, ids=[f"{n}-{fw}" for n, fw, _ in FRAMEWORK_CALLS])
+def test_framework_calls_are_python_expressions(name, fw, call):
+    import ast
+
+    assert isinstance(call, A.FrameworkCall)
+    if call.available:
+        ast.parse(call.code, mode="eval")          # a SyntaxError names the broken entry
+        assert str(call).startswith(call.code)
+    else:
+        assert str(call).startswith("(none")
+
+
+def test_framework_defaults_are_data():
+    assert A.leaky_relu.frameworks["pytorch"].defaults == {"negative_slope": 0.01}
+    assert A.leaky_relu.frameworks["keras"].defaults == {"negative_slope": 0.2}
+    assert A.leaky_relu.frameworks["keras (layer)"].defaults == {"negative_slope": 0.3}
+    assert A.gelu.frameworks["jax"].defaults == {"approximate": True}
+    assert A.prelu.frameworks["jax"].defaults == {} and not A.prelu.frameworks["jax"].available
