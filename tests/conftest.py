@@ -1,7 +1,14 @@
-"""Shared fixtures for the test suite: adversarial inputs for numerical tests.
+"""Shared fixtures for the test suite: adversarial inputs for numerical tests, and the helpers
+several test files need (HTML start tags, nbval's sanitize patterns, loading a tools/ script).
 
 Keep this file generic (any module of the book may use these fixtures) and small.
 """
+import configparser
+import importlib.util
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -49,3 +56,59 @@ def adversarial():
 def dense_grid():
     """Factory fixture: ``dense_grid(lo=-40, hi=40, n=801, dtype=np.float64)`` -> sorted 1-D grid."""
     return dense_values
+
+
+# --- helpers shared by the test files (fixtures, so every test folder gets the same ones) ----------
+ROOT = Path(__file__).resolve().parents[1]
+SANITIZE_CFG = ROOT / "tests" / "nbval_sanitize.cfg"
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _html_tags(html: str) -> list[tuple[str, dict]]:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+@pytest.fixture(scope="session")
+def html_tags():
+    """``html_tags(html)`` -> ``[(tag, {attribute: value}), ...]``, every start tag in document order."""
+    return _html_tags
+
+
+@pytest.fixture(scope="session")
+def sanitize():
+    """``sanitize(text)``: the text with strict nbval's sanitize patterns (tests/nbval_sanitize.cfg)
+    applied, as nbval compares it (base64 images and memory addresses masked)."""
+    cfg = configparser.ConfigParser()
+    cfg.read(SANITIZE_CFG, encoding="utf-8")
+    patterns = [(re.compile(cfg[s]["regex"]), cfg[s]["replace"]) for s in cfg.sections()]
+    assert patterns, f"no sanitize pattern read from {SANITIZE_CFG}"
+
+    def apply(text: str) -> str:
+        for regex, replace in patterns:
+            text = regex.sub(replace, text)
+        return text
+
+    return apply
+
+
+@pytest.fixture(scope="session")
+def load_tool():
+    """``load_tool("check_site")`` imports tools/check_site.py (tools/ is a folder of scripts)."""
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

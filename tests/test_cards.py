@@ -6,6 +6,7 @@ import pytest
 
 import activations as A
 from afbook import cards
+from afbook.display import fmt
 
 
 @pytest.mark.parametrize("name", list(A.REGISTRY))
@@ -15,13 +16,13 @@ def test_card_carries_the_registry_facts(name):
     bundle = card._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain"}
     html_text = bundle["text/html"]
-    assert act.title in card.plain and act.ja in html_text and act.zh in html_text
+    assert act.title in card.text and act.ja in html_text and act.zh in html_text
     assert html.escape(act.formula, quote=False) in html_text
     assert "math notranslate nohighlight" in html_text          # MathJax typesets it on the site
     if act.paper:
         assert f"[{act.paper}]" in html_text
     if act.minimum is not None:
-        assert f"{act.minimum[1]:.6g}".replace("-", "−") in html_text
+        assert fmt(act.minimum[1], 6) in html_text
 
 
 def test_card_is_deterministic():
@@ -37,7 +38,30 @@ def test_card_validates_parameters():
 def test_authors_from_the_bibliography():
     assert cards.authors("clevert2016fast") == "Clevert et al. (2016)"
     assert cards.authors("hendrycks2016gaussian") == "Hendrycks & Gimpel (2016)"
-    assert cards.authors("no-such-key") == "no-such-key"
+    with pytest.raises(ValueError, match="no-such-key"):
+        cards.authors("no-such-key")
+
+
+def test_authors_reads_bibtex_with_a_maintained_parser(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text('@string{jmlr = "JMLR"}\n'
+                   '@article{vandermaaten2008visualizing,\n  author = {van der Maaten, Laurens and Hinton, '
+                   'Geoffrey},\n  title = {Visualizing {Data} using t-{SNE}},\n  journal = jmlr,\n'
+                   '  year = 2008\n}\n', encoding="utf-8")
+    assert cards.authors("vandermaaten2008visualizing", bib) == "van der Maaten & Hinton (2008)"
+
+
+def test_the_book_root_is_found_from_a_chapter_folder(tmp_path, monkeypatch):
+    book = tmp_path / "book"
+    (book / "chapters" / "relu").mkdir(parents=True)
+    for name in ("_config.yml", "references.bib"):
+        (book / name).write_text("", encoding="utf-8")
+    assert cards.book_root(book / "chapters" / "relu") == book.resolve()
+    monkeypatch.chdir(book / "chapters" / "relu")
+    assert cards.book_root() == book.resolve()
+    monkeypatch.setattr(cards, "_SOURCE_ROOT", tmp_path / "not-installed-from-a-tree")
+    with pytest.raises(FileNotFoundError, match="references.bib"):
+        cards.book_root(tmp_path)
 
 
 def test_table_rows_and_columns():
@@ -46,7 +70,7 @@ def test_table_rows_and_columns():
     assert t.html.count("<tr>") == len(names) + 1
     for n in names:
         assert A.get(n).title in t.html
-    rows = t.plain.splitlines()
+    rows = t.text.splitlines()
     assert rows[0] == "Name | Monotonic | Year"
     gelu_row = next(r for r in rows if r.startswith("GELU"))
     assert gelu_row == f"GELU | no | {A.gelu.year}"

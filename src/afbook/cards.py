@@ -13,16 +13,16 @@ deterministic, so strict nbval compares it as it is.
 from __future__ import annotations
 
 import html
-import math
-import pathlib
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import activations as A
+from afbook.display import HTMLDisplay, fmt
 
-__all__ = ["show", "table", "COLUMNS", "authors", "yes_no"]
+__all__ = ["show", "table", "COLUMNS", "authors", "book_root", "yes_no"]
 
-_BIB = pathlib.Path(__file__).resolve().parents[2] / "references.bib"
+_SOURCE_ROOT = Path(__file__).resolve().parents[2]   # the repository, for an editable install
 
 #: column name → (header, function of the activation giving plain text or HTML).
 COLUMNS = {
@@ -73,27 +73,40 @@ def _bounded(a) -> str:
     return "no"
 
 
+def book_root(start: str | Path | None = None) -> Path:
+    """The book's folder: the first one holding ``_config.yml`` and ``references.bib``, looking from
+    ``start`` (default: the current directory, a chapter's folder in a kernel) upwards, then in
+    the source tree this package was installed from. FileNotFoundError if there is none."""
+    here = Path.cwd() if start is None else Path(start)
+    here = here.resolve()
+    for folder in (here, *here.parents, _SOURCE_ROOT):
+        if (folder / "_config.yml").is_file() and (folder / "references.bib").is_file():
+            return folder
+    raise FileNotFoundError(f"cards: no folder with _config.yml and references.bib in {here} or above, "
+                            f"nor at {_SOURCE_ROOT}; run from inside the book's repository")
+
+
 @lru_cache(maxsize=None)
-def _bib() -> dict[str, dict[str, str]]:
-    text = _BIB.read_text(encoding="utf-8") if _BIB.exists() else ""
-    entries = {}
-    for m in re.finditer(r"@\w+\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", text, re.S):
-        fields = dict((k.lower(), re.sub(r"[{}]", "", v).strip())
-                      for k, v in re.findall(r"(\w+)\s*=\s*[{\"](.*?)[}\"]\s*,?\s*\n", m.group(2) + "\n", re.S))
-        entries[m.group(1)] = fields
-    return entries
+def _entries(bib: Path):
+    from pybtex.database import parse_file
+
+    return parse_file(str(bib), bib_format="bibtex").entries
 
 
-def authors(key: str) -> str:
-    """'Clevert et al. (2016)' for a bibliography key (the key itself if it is unknown)."""
-    entry = _bib().get(key)
-    if not entry:
-        return key
-    names = [n.strip() for n in entry.get("author", "").replace("\n", " ").split(" and ") if n.strip()]
-    last = [n.split(",")[0].strip() if "," in n else n.split()[-1] for n in names]
-    year = entry.get("year", "")
+def authors(key: str, bib: str | Path | None = None) -> str:
+    """'Clevert et al. (2016)' for a bibliography key of ``bib`` (default: the book's references.bib).
+
+    ValueError for a key that the bibliography does not hold."""
+    path = Path(bib).resolve() if bib is not None else book_root() / "references.bib"
+    entries = _entries(path)
+    if key not in entries:
+        raise ValueError(f"authors: {key!r} is not a key of {path}")
+    entry = entries[key]
+    last = [" ".join(t.render_as("text") for t in p.rich_prelast_names + p.rich_last_names)
+            for p in entry.persons.get("author", [])]
+    year = entry.fields.get("year", "")
     if not last:
-        who = entry.get("title", key)
+        who = entry.fields.get("title", key)
     elif len(last) == 1:
         who = last[0]
     elif len(last) == 2:
@@ -104,22 +117,7 @@ def authors(key: str) -> str:
 
 
 def _num(v: float) -> str:
-    if isinstance(v, float) and not math.isfinite(v):
-        return "∞" if v > 0 else "−∞"
-    return f"{v:.6g}".replace("-", "−")
-
-
-class _HTML:
-    """A display object with text/html and text/plain."""
-
-    def __init__(self, html_text: str, plain: str):
-        self.html, self.plain = html_text, plain
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/plain": self.plain}
-
-    def __repr__(self) -> str:
-        return self.plain
+    return fmt(v, 6)
 
 
 def _params_html(a) -> str:
@@ -137,15 +135,14 @@ def _params_html(a) -> str:
     return "<br>".join(rows)
 
 
-def show(name: str, **params) -> _HTML:
+def show(name: str, **params) -> HTMLDisplay:
     """The fact card of one activation: formula, derivative, properties, paper, frameworks,
     names in Japanese and Chinese. ``params`` (optional) are shown as the values in use."""
     a = A.get(name)
-    if params:
-        a._bind("card", (), params)            # the same validation as a call
+    bound = a.bind(params, where="cards.show")
     facts = [
         ("Family", f"{a.family} ({a.kind})"),
-        ("Range", _m(a.range_latex) + (f" — here {_m(_range_text(a, params))}" if params else "")),
+        ("Range", _m(a.range_latex) + (f" — here {_m(_range_text(a, bound))}" if params else "")),
         ("Bounded", _bounded(a)),
         ("Monotonic", yes_no(a.monotonic)),
         ("Smoothness", _smooth(a.smoothness)),
@@ -178,7 +175,7 @@ def show(name: str, **params) -> _HTML:
             f"{rows}\n</table></div>\n</div>")
     plain = [f"{a.title}: {a.summary}", f"  f(x): {a.formula}", f"  {deriv_label}: {a.derivative_formula}"]
     plain += [f"  {k}: {html.unescape(re.sub('<[^>]+>', '', v))}" for k, v in facts]
-    return _HTML(body, "\n".join(plain))
+    return HTMLDisplay(body, "\n".join(plain))
 
 
 def _range_text(a, params) -> str:
@@ -186,7 +183,7 @@ def _range_text(a, params) -> str:
     return f"({_num(lo)}, {_num(hi)})".replace("∞", r"\infty").replace("−", "-")
 
 
-def table(names=None, columns=_DEFAULT_COLUMNS, caption: str | None = None, extra=None) -> _HTML:
+def table(names=None, columns=_DEFAULT_COLUMNS, caption: str | None = None, extra=None) -> HTMLDisplay:
     """A properties table, one row per activation (default: the whole registry), in a
     horizontally scrollable wrapper so it stays readable on a phone.
 
@@ -217,4 +214,4 @@ def table(names=None, columns=_DEFAULT_COLUMNS, caption: str | None = None, extr
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table></div>")
     plain_rows = [" | ".join(cols[c][0] for c in columns)]
     plain_rows += [" | ".join(re.sub("<[^>]+>", "", cols[c][1](a)) for c in columns) for a in acts]
-    return _HTML(body, "\n".join(plain_rows))
+    return HTMLDisplay(body, "\n".join(plain_rows))

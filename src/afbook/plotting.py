@@ -16,9 +16,11 @@ plotted interval), so you never write it by hand for library curves.
 
 Style and dark mode
 -------------------
-Importing this module applies the shared style to matplotlib (``STYLE``): the Okabe-Ito palette
+The shared style (``STYLE``): the Okabe-Ito palette
 ``COLORS`` (safe for the common forms of colour blindness; curves also differ by line style),
-11 pt fonts, light grid. PNGs have a *transparent* background and dark-grey text; in the book's
+11 pt fonts, light grid. The library's figures are built and drawn inside :func:`styled`, so
+importing this module leaves matplotlib's global ``rcParams`` alone; ``book.setup()`` applies the
+style globally (:func:`apply_style`) for the chapters' hand-made figures. PNGs have a *transparent* background and dark-grey text; in the book's
 dark mode the rule in ``_static/afx.css`` gives every ``img.afx-fig`` / ``img.afx-frame`` a light
 card behind it, so text and curves stay readable without a second set of images.
 
@@ -42,9 +44,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import activations as A
+from afbook.display import HTMLDisplay, fmt
 
-__all__ = ["COLORS", "COLOR_NAMES", "LINESTYLES", "STYLE", "FigureDisplay", "show", "show_many", "figure",
-           "apply_style", "png_bytes", "fmt", "param_label", "describe_params"]
+__all__ = [
+    # figures for the chapters
+    "COLORS", "COLOR_NAMES", "LINESTYLES", "STYLE", "DPI", "PAIR_SIZE", "FigureDisplay", "show", "show_many", "figure",
+    "apply_style", "styled", "png_bytes", "data_uri", "png_size", "fmt", "param_label", "describe_params",
+    # building blocks shared with explore and checker
+    "elementwise", "check_interval", "chosen_params", "has_derivative", "title_with_params", "curve_data",
+    "pair_alt", "pair_figure", "parse_items", "overlay_alt", "overlay_figure", "draw_overlay", "style_axes",
+    "pad_ylim",
+]
 
 #: Okabe & Ito (2008) palette, in the order curves use it.
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
@@ -56,6 +66,8 @@ LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1)), (0, (1, 1)),
 TEXT_COLOR = "#222222"
 GRID_COLOR = "#b0b0b0"
 DPI = 100
+#: Size in inches of the f / f′ figure of :func:`show` (``DPI`` pixels per inch).
+PAIR_SIZE = (8.0, 3.0)
 
 STYLE = {
     "font.size": 11,
@@ -91,36 +103,27 @@ _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "lambd": "λ", "lambda": "
 
 
 def apply_style():
-    """Apply the shared style to matplotlib's global ``rcParams`` (done once on import)."""
+    """Apply the shared style to matplotlib's global ``rcParams`` (``book.setup()`` calls this)."""
     matplotlib.rcParams.update(STYLE)
 
 
-apply_style()
+def styled():
+    """A context manager (or decorator) that applies ``STYLE`` only inside it.
+
+    The library's figures are created and drawn inside it, so they look the same whether or not
+    the global style was applied::
+
+        with plotting.styled():
+            fig, axes, lines = plotting.pair_figure(act)
+            ...
+            png = plotting.png_bytes(fig)
+    """
+    return matplotlib.rc_context(STYLE)
 
 
 # ----------------------------------------------------------------------------------------------
-# small formatting helpers (also used by explore and quiz)
+# labels (numbers are formatted by afbook.display.fmt, re-exported here as plotting.fmt)
 # ----------------------------------------------------------------------------------------------
-def fmt(v, digits=3):
-    """Format a number for people: up to ``digits`` significant digits, Unicode minus, ∞."""
-    if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
-    if isinstance(v, numbers.Real):
-        v = float(v)
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "∞" if v > 0 else "−∞"
-        if v == 0:
-            return "0"
-        s = f"{v:.{digits}g}"
-        if "e" in s:
-            m, e = s.split("e")
-            s = f"{m}×10^{int(e)}"
-        return s.replace("-", "−")
-    return str(v)
-
-
 def param_label(name):
     """Reader-facing symbol of a parameter (``alpha`` -> ``α``); unknown names are returned as is."""
     return _GREEK.get(name, name)
@@ -131,56 +134,37 @@ def describe_params(params):
     return ", ".join(f"{param_label(k)} = {fmt(v)}" for k, v in params.items())
 
 
-def _title_with_params(act, params):
+def title_with_params(act, params):
+    """``"ELU with α = 0.5"``: the activation's title and the parameters a figure names."""
     p = describe_params(params)
     return f"{act.title} with {p}" if p else act.title
 
 
 # ----------------------------------------------------------------------------------------------
-# argument checking
+# arguments (parameters are validated by the library: Activation.bind)
 # ----------------------------------------------------------------------------------------------
-def _activation(name, *, argname="name"):
-    """Look up an activation; ``name`` may be a str or an Activation object."""
-    if isinstance(name, str):
-        return A.get(name)  # ValueError naming the unknown activation
-    if hasattr(name, "name") and getattr(A, "REGISTRY", {}).get(getattr(name, "name", None)) is name:
-        return name
-    raise TypeError(f"{argname} must be the name of an activation (a str), got {type(name).__name__}")
+def elementwise(name, where="show"):
+    """The elementwise activation ``name`` (a str or an Activation); a vector one is a ValueError."""
+    act = A.get(name)
+    if act.kind != "elementwise":
+        raise ValueError(f"{where}: {act.name} is a vector activation (it acts on whole vectors), so it has no "
+                         f"curve f(x); use explore.softmax for the softmax family")
+    return act
 
 
-def _check_params(act, params, *, where):
-    """Reject unknown parameters and illegal values with a message naming the parameter.
-
-    Uses the library's own ``Param.validate`` (TypeError/ValueError); returns the validated dict."""
-    known = {p.name: p for p in getattr(act, "params", ())}
-    out = {}
-    for key, value in params.items():
-        if key not in known:
-            names = ", ".join(known) or "none"
-            raise TypeError(f"{where}: {act.name} has no parameter {key!r} (its parameters: {names})")
-        p = known[key]
-        if hasattr(p, "validate"):
-            out[key] = p.validate(f"{where}: {act.name}", value)
-            continue
-        if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isnan(float(value)):
-            raise ValueError(f"{where}: {act.name}: parameter {key!r} must be a number, got nan")
-        out[key] = value
+def chosen_params(act, params, *, where):
+    """The parameters a figure (or a check) draws and names: ``params`` validated by ``act.bind``
+    (TypeError or ValueError naming the parameter, prefixed with ``where``), plus the registry's
+    example values of required parameters that were not given (``threshold`` needs ``threshold``
+    and ``value``). Defaults of optional parameters are left out, so a title names only what the
+    chapter chose."""
+    bound = act.bind(params, where=where)
+    out = {p.name: bound[p.name] for p in act.params if p.required and p.name not in params}
+    out.update((k, bound[k]) for k in params)
     return out
 
 
-def full_params(act, params):
-    """``params`` plus the registry's example values for required parameters that were not given
-    (e.g. ``threshold`` needs ``threshold`` and ``value``); this is what gets drawn."""
-    out = {}
-    ex = dict(getattr(act, "example_params", {}) or {})
-    for p in getattr(act, "params", ()):
-        if p.name not in params and getattr(p, "required", False) and p.name in ex:
-            out[p.name] = ex[p.name]
-    out.update(params)
-    return out
-
-
-def _check_interval(x, *, argname="x", where="show"):
+def check_interval(x, *, argname="x", where="show"):
     """``x`` must be a pair (low, high) of finite reals with low < high."""
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != 2:
         raise TypeError(f"{where}: {argname} must be a pair (low, high), got {x!r}")
@@ -196,15 +180,9 @@ def _check_interval(x, *, argname="x", where="show"):
     return lo, hi
 
 
-def _elementwise(act, where):
-    if getattr(act, "kind", "elementwise") != "elementwise":
-        raise ValueError(f"{where}: {act.name} is a vector activation (it acts on whole vectors), so it has no "
-                         f"curve f(x); use explore.softmax for the softmax family")
-    return act
-
-
-def _has_derivative(act):
-    return callable(getattr(act, "derivative", None))
+def has_derivative(act):
+    """Whether ``act`` has an elementwise derivative f′ (vector activations have a Jacobian)."""
+    return act.kind == "elementwise"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -246,17 +224,18 @@ def png_size(png):
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-class FigureDisplay:
+class FigureDisplay(HTMLDisplay):
     """A rendered figure with alt text; displays as ``<img alt=...>`` in HTML and the alt text as plain text.
 
-    Attributes: ``png`` (bytes), ``alt`` (str), ``width``/``height`` (pixels), ``html`` (str).
+    Attributes: ``png`` (bytes), ``alt`` (str, also ``text``), ``width``/``height`` (pixels), ``html`` (str).
     """
 
     def __init__(self, png, alt):
         if not isinstance(alt, str) or not alt.strip():
             raise ValueError("alt must be a non-empty description of the figure")
+        super().__init__(text=alt.strip())
         self.png = png
-        self.alt = alt.strip()
+        self.alt = self.text
         self.width, self.height = png_size(png)
 
     @property
@@ -264,12 +243,6 @@ class FigureDisplay:
         return (f'<figure class="afx-figure" style="margin:0">'
                 f'<img class="afx-fig" src="{data_uri(self.png)}" alt="{html.escape(self.alt, quote=True)}" '
                 f'width="{self.width}" height="{self.height}" style="max-width:100%;height:auto"/></figure>')
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/plain": self.alt}
-
-    def __repr__(self):
-        return f"<FigureDisplay {self.width}×{self.height}: {self.alt}>"
 
 
 def figure(fig, alt):
@@ -317,14 +290,16 @@ def _span_text(values):
     return f"from {fmt(lo)} to {fmt(hi)}"
 
 
-def _style_axes(ax, lo, hi):
+def style_axes(ax, lo, hi):
+    """Axes lines through 0, the x limits and the x label of a curve panel."""
     ax.axhline(0, color="#888888", lw=0.8, zorder=0)
     ax.axvline(0, color="#888888", lw=0.8, zorder=0)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("x")
 
 
-def _pad_ylim(ax, values_list, pad=0.08):
+def pad_ylim(ax, values_list, pad=0.08):
+    """y limits around the finite values of ``values_list`` with a margin; returns them."""
     vals = np.concatenate([np.ravel(v)[np.isfinite(np.ravel(v))] for v in values_list] or [np.zeros(1)])
     if vals.size == 0:
         vals = np.zeros(1)
@@ -340,24 +315,25 @@ def curve_data(act, lo, hi, params, n=N_POINTS):
     """x grid and f, f' (None if the activation has no derivative) from the library."""
     x = _xgrid(lo, hi, n)
     y = np.asarray(act(x, **params), dtype=float)
-    dy = np.asarray(act.derivative(x, **params), dtype=float) if _has_derivative(act) else None
+    dy = np.asarray(act.derivative(x, **params), dtype=float) if has_derivative(act) else None
     return x, y, dy
 
 
 def pair_alt(act, params, lo, hi, y, dy):
     """Alt text for the f / f' pair figure."""
-    head = _title_with_params(act, params)
+    head = title_with_params(act, params)
     if dy is None:
         return f"{head}: f in blue, x from {fmt(lo)} to {fmt(hi)}; f goes {_span_text(y)}."
     return (f"{head}: f in blue (left), f′ in orange (right), x from {fmt(lo)} to {fmt(hi)}; "
             f"f goes {_span_text(y)}, f′ {_span_text(dy)}.")
 
 
-def pair_figure(act, size=(8.0, 3.0)):
+@styled()
+def pair_figure(act, size=PAIR_SIZE):
     """An empty f / f' figure with two line artists; returns (fig, axes, lines)."""
     fig = Figure(figsize=size, dpi=DPI)
     FigureCanvasAgg(fig)
-    ncols = 2 if _has_derivative(act) else 1
+    ncols = 2 if has_derivative(act) else 1
     axes = fig.subplots(1, ncols, squeeze=False)[0]
     lines = []
     for i, ax in enumerate(axes):
@@ -368,6 +344,7 @@ def pair_figure(act, size=(8.0, 3.0)):
     return fig, axes, lines
 
 
+@styled()
 def show(name, x=(-5, 5), **params):
     """Draw activation ``name`` (left) and its derivative (right) from the library.
 
@@ -379,19 +356,16 @@ def show(name, x=(-5, 5), **params):
     Raises ValueError for an unknown activation, an out-of-range parameter or ``low >= high``,
     TypeError for an unknown parameter.
     """
-    act = _elementwise(_activation(name), "show")
-    lo, hi = _check_interval(x, where="show")
-    params = full_params(act, _check_params(act, params, where="show"))
+    act = elementwise(name, "show")
+    lo, hi = check_interval(x, where="show")
+    params = chosen_params(act, params, where="show")
     xs, y, dy = curve_data(act, lo, hi, params)
     fig, axes, lines = pair_figure(act)
-    fig.suptitle(_title_with_params(act, params), fontsize=12)
-    lines[0].set_data(xs, y)
-    _style_axes(axes[0], lo, hi)
-    _pad_ylim(axes[0], [y])
-    if dy is not None:
-        lines[1].set_data(xs, dy)
-        _style_axes(axes[1], lo, hi)
-        _pad_ylim(axes[1], [dy])
+    fig.suptitle(title_with_params(act, params), fontsize=12)
+    for ax, line, values in zip(axes, lines, (y, dy)):
+        line.set_data(xs, values)
+        style_axes(ax, lo, hi)
+        pad_ylim(ax, [values])
     return FigureDisplay(png_bytes(fig), pair_alt(act, params, lo, hi, y, dy))
 
 
@@ -404,11 +378,11 @@ def parse_items(items, where="show_many"):
         if isinstance(it, tuple):
             if len(it) != 2 or not isinstance(it[1], dict):
                 raise TypeError(f"{where}: each item is a name or a (name, params-dict) pair, got {it!r}")
-            act = _elementwise(_activation(it[0], argname="items"), where)
-            out.append((act, full_params(act, _check_params(act, it[1], where=where))))
+            act = elementwise(it[0], where)
+            out.append((act, chosen_params(act, it[1], where=where)))
         else:
-            act = _elementwise(_activation(it, argname="items"), where)
-            out.append((act, full_params(act, {})))
+            act = elementwise(it, where)
+            out.append((act, chosen_params(act, {}, where=where)))
     if not out:
         raise ValueError(f"{where}: items is empty")
     if len(out) > len(COLORS):
@@ -416,18 +390,17 @@ def parse_items(items, where="show_many"):
     return out
 
 
-def item_label(act, params):
-    return _title_with_params(act, params)
-
-
 def overlay_alt(pairs, lo, hi, derivative, n_panels):
-    parts = [f"{item_label(a, p)} ({COLOR_NAMES[i]})" for i, (a, p) in enumerate(pairs)]
+    """Alt text for an overlay of several activations (1 panel f, or 2 panels f and f′)."""
+    parts = [f"{title_with_params(a, p)} ({COLOR_NAMES[i]})" for i, (a, p) in enumerate(pairs)]
     listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    where = "f on the left, f′ on the right" if n_panels == 2 else ("f′" if derivative == "only" else "f")
+    where = "f on the left, f′ on the right" if n_panels == 2 else "f"
     return f"{listing}: {where}, x from {fmt(lo)} to {fmt(hi)}."
 
 
+@styled()
 def overlay_figure(n_panels, size=None):
+    """An empty figure of ``n_panels`` overlay panels; returns (fig, axes)."""
     size = size or ((8.0, 3.2) if n_panels == 2 else (5.5, 3.4))
     fig = Figure(figsize=size, dpi=DPI)
     FigureCanvasAgg(fig)
@@ -436,6 +409,7 @@ def overlay_figure(n_panels, size=None):
     return fig, axes
 
 
+@styled()
 def draw_overlay(fig, axes, pairs, lo, hi, derivative):
     """Draw several activations on ``axes`` (1 panel f, or 2 panels f and f′)."""
     x = _xgrid(lo, hi)
@@ -444,17 +418,18 @@ def draw_overlay(fig, axes, pairs, lo, hi, derivative):
         ax.clear()
         ys = []
         for i, (act, p) in enumerate(pairs):
-            if deriv and not _has_derivative(act):
+            if deriv and not has_derivative(act):
                 continue
             y = np.asarray((act.derivative if deriv else act)(x, **p), dtype=float)
             ys.append(y)
-            ax.plot(x, y, color=COLORS[i], ls=LINESTYLES[i], label=item_label(act, p))
+            ax.plot(x, y, color=COLORS[i], ls=LINESTYLES[i], label=title_with_params(act, p))
         ax.set_title(title)
-        _style_axes(ax, lo, hi)
-        _pad_ylim(ax, ys)
+        style_axes(ax, lo, hi)
+        pad_ylim(ax, ys)
     axes[0].legend(loc="best", frameon=False)
 
 
+@styled()
 def show_many(items, x=(-5, 5), derivative=False):
     """Overlay several activations on one figure (f; with ``derivative=True`` f and f′ side by side).
 
@@ -463,10 +438,34 @@ def show_many(items, x=(-5, 5), derivative=False):
         plotting.show_many(["relu", ("gelu", {"approximate": "tanh"}), "silu"], x=(-5, 5), derivative=True)
     """
     pairs = parse_items(items)
-    lo, hi = _check_interval(x, where="show_many")
+    lo, hi = check_interval(x, where="show_many")
     if not isinstance(derivative, (bool, np.bool_)):
         raise TypeError(f"show_many: derivative must be True or False, got {derivative!r}")
     n_panels = 2 if derivative else 1
     fig, axes = overlay_figure(n_panels)
     draw_overlay(fig, axes, pairs, lo, hi, bool(derivative))
     return FigureDisplay(png_bytes(fig), overlay_alt(pairs, lo, hi, derivative, n_panels))
+
+
+# ----------------------------------------------------------------------------------------------
+# Transitional aliases for explore.py until it calls the public names (removed at integration).
+# ----------------------------------------------------------------------------------------------
+_activation = A.get
+_elementwise = elementwise
+_check_interval = check_interval
+_has_derivative = has_derivative
+_style_axes = style_axes
+_pad_ylim = pad_ylim
+_title_with_params = item_label = title_with_params
+
+
+def _check_params(act, params, *, where):
+    """Old name: the given ``params``, each validated on its own (explore's slider grid)."""
+    return {k: act.bind({k: v}, where=where)[k] for k, v in params.items()} if params else {}
+
+
+def full_params(act, params):
+    """Old name: ``params`` plus example values of missing required parameters (no validation)."""
+    out = {p.name: act.example_params[p.name] for p in act.params if p.required and p.name not in params}
+    out.update(params)
+    return out
