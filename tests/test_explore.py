@@ -1,5 +1,5 @@
 """explore: both views in one bundle, static frames from the library, deterministic HTML, DOM contract."""
-import itertools
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import activations as A
+from afbook import display
 from afbook import explore
 from afbook import plotting
 
@@ -103,9 +104,9 @@ def test_no_formula_in_javascript(elu):
 
 
 def test_html_deterministic_across_runs():
-    explore._COUNTER = itertools.count(1)
+    display.reset_ids()
     a = explore.explore("leaky_relu", alpha=(0.0, 0.5)).html
-    explore._COUNTER = itertools.count(1)
+    display.reset_ids()
     b = explore.explore("leaky_relu", alpha=(0.0, 0.5)).html
     assert a == b
     c = explore.explore("leaky_relu", alpha=(0.0, 0.5)).html  # same arguments, next counter: new id only
@@ -186,3 +187,56 @@ def test_nice_grid():
     assert step == 0.2 and vals == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
     vals, _ = explore.nice_grid(0.05, 0.97, 5)
     assert vals[0] == 0.05 and vals[-1] == 0.97 and len(vals) <= 7
+
+
+def test_inline_script_is_the_package_file(elu):
+    import importlib.resources
+
+    src = importlib.resources.files("afbook").joinpath("static/explorer.js").read_text("utf-8")
+    body = src[src.index("*/") + 2:].strip().replace("AFX_ROOT_ID", json.dumps(elu.id))
+    assert re.findall(r"<script>(.*?)</script>", elu.html, re.S) == [body]
+    assert isinstance(elu, display.HTMLDisplay) and elu.text == elu._repr_mimebundle_()["text/plain"]
+
+
+def _pixels(png):
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_live_redraw_draws_only_the_curves_and_leaves_no_trace():
+    # blitting: after moving away and back (cache cleared), the frame equals a fresh explorer's
+    a = explore.explore("elu", alpha=(0.1, 2.0))
+    *sliders, img = a.widget().children
+    sliders[0].value = 1.7
+    first = img.value
+    a._cache.clear()
+    sliders[0].value = 0.3
+    b = explore.explore("elu", alpha=(0.1, 2.0))
+    b_sliders = b.widget().children[:-1]
+    b_sliders[0].value = 0.3
+    assert np.array_equal(_pixels(img.value), _pixels(b.widget().children[-1].value))
+    assert not np.array_equal(_pixels(first), _pixels(img.value))
+    at_03 = bytes(img.value)
+    sliders[1].value = 4.0          # new x range: axes redrawn, then curves blitted again
+    zoomed = bytes(img.value)
+    assert zoomed != at_03 and _pixels(img.value).shape == _pixels(first).shape
+    sliders[1].value = 1.0          # a frame seen before comes from the cache
+    assert bytes(img.value) == at_03 and (0.3, 1.0) in a._cache
+
+
+def test_zoom_only_and_compare_widgets_show_the_static_frames():
+    for e in (explore.explore("gelu"), explore.compare(["relu", "gelu", "silu"])):
+        (zoom, img) = e.widget().children
+        assert img.value == e.frames[e.init_index]
+        for k, v in enumerate(explore.ZOOMS):
+            zoom.value = v
+            assert img.value == e.frames[k]
+
+
+def test_softmax_live_frames_change_with_temperature():
+    s = explore.softmax()
+    (t, img) = s.widget().children
+    before = img.value
+    t.value = 3.0
+    assert img.value != before and img.value[:4] == b"\x89PNG"

@@ -1,6 +1,5 @@
 """quiz: schema validation with clear errors, keys checked against the library, rendering of each type."""
 import copy
-import itertools
 import json
 import re
 import subprocess
@@ -10,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 import activations as A
+from afbook import display
 from afbook import quiz
 
 GOOD = {"title": "Test quiz", "questions": [
@@ -105,9 +105,9 @@ def test_script_data_and_behaviour_hooks(rendered):
 
 
 def test_deterministic_ids():
-    quiz._COUNTER = itertools.count(1)
+    display.reset_ids()
     a = quiz.render(copy.deepcopy(GOOD), source="quiz.json").html
-    quiz._COUNTER = itertools.count(1)
+    display.reset_ids()
     b = quiz.render(copy.deepcopy(GOOD), source="quiz.json").html
     assert a == b
     c = quiz.render(copy.deepcopy(GOOD), source="quiz.json")
@@ -228,3 +228,35 @@ def test_expression_may_trigger_numpy_lazy_imports():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert abs(float(out.stdout)) < 1e-12
+
+
+def test_schema_is_a_valid_draft_2020_12_schema():
+    import jsonschema
+
+    jsonschema.Draft202012Validator.check_schema(quiz.schema())
+    assert jsonschema.Draft202012Validator(quiz.schema()).is_valid(GOOD)
+
+
+def test_a_quiz_file_may_name_its_schema():
+    d = _mutate(lambda d: d.update({"$schema": "../../src/afbook/quiz.schema.json"}))
+    assert quiz.validate(d) is d
+    assert len(quiz.render(d).questions) == 3
+
+
+def test_schema_and_python_rules_are_both_reported():
+    # a shape error (schema) and a semantic one (Python) in one file: both listed
+    d = _mutate(lambda d: (d["questions"][0].update(digits=0), d["questions"][2]["choices"][1].update(correct=True)))
+    with pytest.raises(quiz.QuizError) as e:
+        quiz.validate(d, source="q.json")
+    msg = str(e.value)
+    assert "question 1 ('sigmoid-slope-at-0'): 'digits' must be an integer from 1 to 15, got 0" in msg
+    assert "question 3 ('relu-kink'): a 'single' question needs exactly one correct choice, found 2" in msg
+
+
+def test_inline_script_is_the_package_file(rendered):
+    import importlib.resources
+
+    src = importlib.resources.files("afbook").joinpath("static/quiz.js").read_text("utf-8")
+    body = src[src.index("*/") + 2:].strip().replace("AFX_ROOT_ID", json.dumps(rendered.id))
+    assert re.findall(r"<script>(.*?)</script>", rendered.html, re.S) == [body]
+    assert isinstance(rendered, display.HTMLDisplay)

@@ -33,6 +33,18 @@ def test_quiz_file_is_valid_and_its_keys_agree_with_the_library(path):
     assert rendered.html.count('class="afx-question"') == len(data["questions"])
 
 
+@pytest.mark.parametrize("path", QUIZ_FILES, ids=_rel)
+def test_quiz_file_matches_the_json_schema_editors_use(path):
+    # what an editor checks: the file alone against afbook/quiz.schema.json (and the path it names)
+    import jsonschema
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(quiz.schema()).validate(data)
+    if "$schema" in data:
+        named = (path.parent / data["$schema"]).resolve()
+        assert named == (ROOT / "src" / "afbook" / "quiz.schema.json"), f"{_rel(path)} names {data['$schema']}"
+
+
 def _quiz_calls(nb_path):
     """(path argument, ids or None) of each quiz.show(...) call in a notebook's code cells."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))

@@ -13,6 +13,11 @@ The path is relative to the notebook's folder (the kernel's working directory). 
 
 Schema (``chapters/<chapter>/quiz.json``)
 -----------------------------------------
+The shape is the JSON Schema ``afbook/quiz.schema.json`` (validated with ``jsonschema``; a quiz
+file names it with ``"$schema": "../../src/afbook/quiz.schema.json"`` so editors complete and check
+it). :func:`validate` adds what a schema cannot state: unique ids, the number of correct choices,
+distinct choice texts, finite tolerances; :func:`verify` checks the keys against the library.
+
 ``{"title": "optional", "questions": [question, ...]}``; each question has
 
 * ``id`` — unique within the file; letters, digits, ``-`` and ``_``;
@@ -36,9 +41,8 @@ and question id.
 """
 from __future__ import annotations
 
-import hashlib
 import html
-import itertools
+import importlib.resources
 import json
 import math
 import numbers
@@ -49,14 +53,11 @@ import numpy as np
 import scipy.special as sp
 
 import activations as A
+from afbook.display import HTMLDisplay, make_id
 
-__all__ = ["QuizError", "load", "validate", "evaluate", "verify", "render", "show", "Quiz"]
+__all__ = ["QuizError", "load", "schema", "validate", "evaluate", "verify", "render", "show", "Quiz"]
 
-TYPES = ("single", "multiple", "numeric")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_Q_KEYS = {"id", "type", "question", "explanation", "hint", "choices", "answer", "tolerance", "digits"}
-_C_KEYS = {"text", "correct", "feedback", "check"}
-_COUNTER = itertools.count(1)
 
 
 def _numpy_import(name, *args, **kwargs):
@@ -96,93 +97,103 @@ def load(path):
     return data
 
 
-def _nonempty_str(v):
-    return isinstance(v, str) and v.strip() != ""
+def schema():
+    """The JSON Schema of quiz files (``afbook/quiz.schema.json``), parsed once."""
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = json.loads(importlib.resources.files("afbook").joinpath("quiz.schema.json").read_text("utf-8"))
+    return _SCHEMA
+
+
+_SCHEMA = None
+
+
+def _where(data, path):
+    """'question 2 ('relu-kink'), choice 1' for a path such as ['questions', 1, 'choices', 0, 'text']."""
+    parts, node = [], data
+    path = list(path)
+    for i, key in enumerate(path):
+        if isinstance(key, int) and i > 0 and path[i - 1] in ("questions", "choices"):
+            what = "question" if path[i - 1] == "questions" else "choice"
+            qid = node[key].get("id") if what == "question" and isinstance(node[key], dict) else None
+            ok = isinstance(qid, str) and _ID_RE.match(qid)
+            parts.append(f"{what} {key + 1}" + (f" ({qid!r})" if ok else ""))
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    return ", ".join(parts)
+
+
+def _schema_problem(data, err):
+    """One reader-facing line for a jsonschema error: where, which key, what is wrong."""
+    path = list(err.absolute_path)
+    where = _where(data, path)
+    sub = err.schema if isinstance(err.schema, dict) else {}
+    if err.validator == "required":
+        missing = [k for k in err.validator_value if k not in err.instance]
+        k = missing[0] if missing else "?"
+        what = sub.get("properties", {}).get(k, {}).get("message", "is required")
+        text = f"{k!r} {what}"
+    elif err.validator == "additionalProperties" and "message" not in sub:
+        extra = sorted(set(err.instance) - set(sub.get("properties", {})))
+        if not path:
+            text = f"unknown top-level key(s) {extra} (allowed: {', '.join(map(repr, sub['properties']))})"
+        else:
+            text = f"unknown key(s) {extra}"
+    else:
+        key = path[-1] if path and isinstance(path[-1], str) else None
+        what = sub.get("message", err.message)
+        if err.validator == "not":  # a key of another question type
+            qtype = data["questions"][path[1]].get("type")
+            text = f"{key!r} {what}" + (f", not {qtype!r}" if "not '" not in what else "")
+        else:
+            text = f"{key!r} {what}, got {err.instance!r}" if key else f"{what}, got {err.instance!r}"
+    return f"{where}: {text}" if where else text
 
 
 def validate(data, source="quiz"):
-    """Check ``data`` against the schema; raises QuizError listing every problem found."""
-    errs = []
+    """Check ``data`` against ``quiz.schema.json`` and the rules a schema cannot state.
+
+    Raises QuizError listing every problem found, each with the question's number and id.
+    The schema gives the shape (keys, types, which keys belong to which question type); Python
+    checks unique ids, the number of correct choices, distinct choice texts and finite tolerances.
+    """
+    import jsonschema
+
     if not isinstance(data, dict):
         raise QuizError(f"{source}: the top level must be an object with a 'questions' list")
-    extra = set(data) - {"questions", "title"}
-    if extra:
-        errs.append(f"unknown top-level key(s) {sorted(extra)} (allowed: 'questions', 'title')")
-    qs = data.get("questions")
-    if not isinstance(qs, list) or not qs:
-        errs.append("'questions' must be a non-empty list")
-        qs = []
+    validator = jsonschema.Draft202012Validator(schema())
+    errs = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        line = _schema_problem(data, err)
+        if line not in errs:
+            errs.append(line)
+    qs = data.get("questions") if isinstance(data.get("questions"), list) else []
     seen = set()
-    for i, q in enumerate(qs, 1):
-        where = f"question {i}"
+    for i, q in enumerate(qs):
         if not isinstance(q, dict):
-            errs.append(f"{where}: must be an object")
             continue
+        where = _where(data, ["questions", i])
         qid = q.get("id")
-        if not isinstance(qid, str) or not _ID_RE.match(qid):
-            errs.append(f"{where}: 'id' must be a string of letters, digits, '-' or '_', got {qid!r}")
-        else:
-            where = f"question {i} ({qid!r})"
+        if isinstance(qid, str):
             if qid in seen:
                 errs.append(f"{where}: duplicate id {qid!r}")
             seen.add(qid)
-        extra = set(q) - _Q_KEYS
-        if extra:
-            errs.append(f"{where}: unknown key(s) {sorted(extra)}")
-        qt = q.get("type")
-        if qt not in TYPES:
-            errs.append(f"{where}: 'type' must be one of {list(TYPES)}, got {qt!r}")
-        if not _nonempty_str(q.get("question")):
-            errs.append(f"{where}: 'question' must be non-empty text")
-        for key in ("explanation", "hint"):
-            if key in q and not _nonempty_str(q[key]):
-                errs.append(f"{where}: {key!r} must be non-empty text when present")
-        if qt in ("single", "multiple"):
-            for key in ("answer", "tolerance", "digits"):
-                if key in q:
-                    errs.append(f"{where}: {key!r} belongs to numeric questions, not {qt!r}")
-            ch = q.get("choices")
-            if not isinstance(ch, list) or len(ch) < 2:
-                errs.append(f"{where}: 'choices' must be a list of at least two choices")
-                continue
-            n_correct = 0
-            for j, c in enumerate(ch, 1):
-                cw = f"{where}, choice {j}"
-                if not isinstance(c, dict):
-                    errs.append(f"{cw}: must be an object")
-                    continue
-                extra = set(c) - _C_KEYS
-                if extra:
-                    errs.append(f"{cw}: unknown key(s) {sorted(extra)}")
-                if not _nonempty_str(c.get("text")):
-                    errs.append(f"{cw}: 'text' must be non-empty text")
-                if not isinstance(c.get("correct"), bool):
-                    errs.append(f"{cw}: 'correct' must be true or false, got {c.get('correct')!r}")
-                elif c["correct"]:
-                    n_correct += 1
-                for key in ("feedback", "check"):
-                    if key in c and not _nonempty_str(c[key]):
-                        errs.append(f"{cw}: {key!r} must be non-empty text when present")
-            texts = [c.get("text") for c in ch if isinstance(c, dict)]
-            if len(set(map(str, texts))) != len(texts):
-                errs.append(f"{where}: two choices have the same text")
-            if qt == "single" and n_correct != 1:
-                errs.append(f"{where}: a 'single' question needs exactly one correct choice, found {n_correct}")
-            if qt == "multiple" and n_correct < 1:
-                errs.append(f"{where}: a 'multiple' question needs at least one correct choice, found 0")
-        elif qt == "numeric":
-            if "choices" in q:
-                errs.append(f"{where}: 'choices' belongs to choice questions, not 'numeric'")
-            ans = q.get("answer")
-            if not isinstance(ans, dict) or set(ans) != {"expr"} or not _nonempty_str(ans.get("expr")):
-                errs.append(f"{where}: 'answer' must be {{\"expr\": \"<Python expression>\"}} "
-                            f"(numbers are computed, never typed), got {ans!r}")
-            tol = q.get("tolerance")
-            if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (math.isfinite(tol) and tol > 0):
-                errs.append(f"{where}: 'tolerance' must be a finite number > 0, got {tol!r}")
-            dg = q.get("digits", 4)
-            if isinstance(dg, bool) or not isinstance(dg, int) or not 1 <= dg <= 15:
-                errs.append(f"{where}: 'digits' must be an integer from 1 to 15, got {dg!r}")
+        tol = q.get("tolerance")
+        if isinstance(tol, float) and not math.isfinite(tol):
+            errs.append(f"{where}: 'tolerance' must be a finite number > 0, got {tol!r}")
+        ch = q.get("choices")
+        if q.get("type") not in ("single", "multiple") or not isinstance(ch, list):
+            continue
+        n_correct = sum(1 for c in ch if isinstance(c, dict) and c.get("correct") is True)
+        texts = [str(c.get("text")) for c in ch if isinstance(c, dict)]
+        if len(set(texts)) != len(texts):
+            errs.append(f"{where}: two choices have the same text")
+        if q["type"] == "single" and n_correct != 1:
+            errs.append(f"{where}: a 'single' question needs exactly one correct choice, found {n_correct}")
+        if q["type"] == "multiple" and n_correct < 1:
+            errs.append(f"{where}: a 'multiple' question needs at least one correct choice, found 0")
     if errs:
         raise QuizError(f"{source}: " + ("\n  " if len(errs) > 1 else "") + "\n  ".join(errs))
     return data
@@ -295,30 +306,16 @@ def _speakable(text):
 # ----------------------------------------------------------------------------------------------
 # rendering
 # ----------------------------------------------------------------------------------------------
-_JS = r"""(function(){
-var s=document.currentScript,r=(s&&s.parentNode&&s.parentNode.classList&&s.parentNode.classList.contains("afx-quiz"))?s.parentNode:document.getElementById(%(id)s);
-if(!r||r.getAttribute("data-afx-ready"))return;r.setAttribute("data-afx-ready","1");
-var D=JSON.parse(r.querySelector("script.afx-quiz-data").textContent);
-function num(t){t=String(t).replace(/\u2212/g,"-").replace(/[\s,]/g,"");if(!t)return NaN;
-var m=t.match(/^([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\/([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)$/i);
-if(m)return parseFloat(m[1])/parseFloat(m[2]);return /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(t)?parseFloat(t):NaN;}
-function say(fb,ok,h){fb.classList.remove("afx-correct","afx-incorrect");if(ok!==null)fb.classList.add(ok?"afx-correct":"afx-incorrect");
-fb.innerHTML=h;if(window.MathJax&&MathJax.typesetPromise){MathJax.typesetPromise([fb]).catch(function(){});}}
-function check(q){var d=D[q.getAttribute("data-qid")],fb=q.querySelector("div.afx-feedback"),h,ok;
-if(d.type==="numeric"){var inp=q.querySelector("input.afx-input"),v=num(inp.value);
-if(isNaN(v)){say(fb,false,"<p>"+d.msg.nan+"</p>");return;}
-ok=Math.abs(v-d.answer)<=d.tolerance;h=ok?d.msg.right+d.explanation:d.msg.wrong+d.hint;say(fb,ok,h);return;}
-var boxes=q.querySelectorAll("input.afx-choice"),sel=[],i,miss=0,extra=0;
-for(i=0;i<boxes.length;i++){if(boxes[i].checked)sel.push(i);}
-if(!sel.length){say(fb,null,"<p>"+d.msg.none+"</p>");return;}
-h="";for(i=0;i<boxes.length;i++){var c=boxes[i].checked;if(d.correct[i]&&!c)miss++;if(!d.correct[i]&&c)extra++;if(c&&d.feedback[i])h+=d.feedback[i];}
-ok=!miss&&!extra;var head=ok?d.msg.right:d.msg.wrong;
-if(!ok&&d.type==="multiple"&&miss&&!extra)head=d.msg.missing;
-say(fb,ok,head+h+(ok?d.explanation:d.hint));}
-var qs=r.querySelectorAll("div.afx-question");
-for(var k=0;k<qs.length;k++){(function(q){q.querySelector("button.afx-check").addEventListener("click",function(){check(q);});
-var t=q.querySelector("input.afx-input");if(t)t.addEventListener("keydown",function(e){if(e.key==="Enter"){e.preventDefault();check(q);}});})(qs[k]);}
-})();"""
+def _script(root_id):
+    """static/quiz.js (the code after its header comment), bound to the root element's id."""
+    global _JS
+    if _JS is None:
+        src = importlib.resources.files("afbook").joinpath("static/quiz.js").read_text("utf-8")
+        _JS = src[src.index("*/") + 2:].strip()
+    return _JS.replace("AFX_ROOT_ID", json.dumps(root_id))
+
+
+_JS = None
 
 _MSG = {"right": "<p><strong>Correct.</strong></p>", "wrong": "<p><strong>Not quite.</strong> Try again, or open “Show answer”.</p>",
         "missing": "<p><strong>Not quite:</strong> what you chose is right, but at least one correct choice is missing.</p>",
@@ -327,14 +324,17 @@ _MSG = {"right": "<p><strong>Correct.</strong></p>", "wrong": "<p><strong>Not qu
 
 def _fmt_answer(v, digits, tolerance=None):
     """``v`` with ``digits`` significant digits, more if needed so the shown number is itself
-    within ``tolerance / 10`` of ``v`` (a reader who copies it must be marked correct)."""
+    within ``tolerance / 10`` of ``v`` (a reader who copies it must be marked correct).
+
+    Unlike :func:`afbook.display.fmt` (``1.2×10^-5``, for reading), this writes ``1.2e−05``: a
+    number the reader can type back into the answer box, which accepts U+2212 and ``e``."""
     d = digits
     while tolerance is not None and d < 17 and abs(float(f"{v:.{d}g}") - v) > tolerance / 10:
         d += 1
     return f"{v:.{d}g}".replace("-", "−")
 
 
-class Quiz:
+class Quiz(HTMLDisplay):
     """A rendered quiz: ``html`` (static + inline script), ``text`` (plain), ``id``, ``answers``."""
 
     def __init__(self, data, ids=None, source="quiz"):
@@ -353,12 +353,10 @@ class Quiz:
         self.questions, self.answers, self.source = questions, answers, source
         self.title = data.get("title")
         base = os.path.splitext(os.path.basename(str(source)))[0]
-        digest = hashlib.sha1(json.dumps([data, ids], sort_keys=True).encode()).hexdigest()[:6]
-        self.id = f"afx-quiz-{re.sub(r'[^a-z0-9]+', '-', base.lower()).strip('-') or 'quiz'}-{digest}-{next(_COUNTER)}"
-        self.html = self._html()
-        self.text = self._text()
+        self.id = make_id("quiz", base, json.dumps([data, ids], sort_keys=True))
+        super().__init__(self._build_html(), self._build_text())
 
-    def _html(self):
+    def _build_html(self):
         parts, script = [], {}
         for n, q in enumerate(self.questions, 1):
             qid, qt = q["id"], q["type"]
@@ -404,9 +402,9 @@ class Quiz:
         title = f'<p class="afx-quiz-title"><strong>{html.escape(self.title)}</strong></p>' if self.title else ""
         return (f'<div class="afx-quiz" id="{self.id}">{title}{"".join(parts)}'
                 f'<script type="application/json" class="afx-quiz-data">{blob}</script>'
-                f'<script>{_JS % {"id": json.dumps(self.id)}}</script></div>')
+                f'<script>{_script(self.id)}</script></div>')
 
-    def _text(self):
+    def _build_text(self):
         lines = [self.title] if self.title else []
         for n, q in enumerate(self.questions, 1):
             lines.append(f"{n}. {_plain(q['question'])}")
@@ -416,9 +414,6 @@ class Quiz:
                 box = "( )" if q["type"] == "single" else "[ ]"
                 lines.extend(f"   {box} {_plain(c['text'])}" for c in q["choices"])
         return "\n".join(lines)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/plain": self.text}
 
     def __repr__(self):
         return f"<Quiz {self.id}: {len(self.questions)} question(s) from {self.source}>"
