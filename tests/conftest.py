@@ -6,6 +6,7 @@ Keep this file generic (any module of the book may use these fixtures) and small
 import configparser
 import importlib.util
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -108,6 +109,7 @@ def load_tool():
     def load(name: str):
         spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module          # as an import would (dataclasses look it up)
         spec.loader.exec_module(module)
         return module
 

@@ -1,8 +1,7 @@
-"""Tests of the helper scripts in tools/: the notebook executor and the offline-resource check."""
+"""Tests of the helper scripts in tools/: the notebook executor and the site check."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -16,17 +15,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load(name):
-    """Import tools/<name>.py as a module (tools/ is a folder of scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="module")
+def execute_notebooks(load_tool):
+    return load_tool("execute_notebooks")
 
 
-execute_notebooks = _load("execute_notebooks")
-check_offline = _load("check_offline")
-toc_check = _load("toc_check")
+@pytest.fixture(scope="module")
+def check_site(load_tool):
+    return load_tool("check_site")
 
 
 def _write(path: Path, *sources: str, metadata: dict | None = None) -> Path:
@@ -39,7 +35,7 @@ def _write(path: Path, *sources: str, metadata: dict | None = None) -> Path:
 
 # --- execute_notebooks ------------------------------------------------------------------------------
 
-def test_outputs_are_stored_and_widget_state_removed(tmp_path):
+def test_outputs_are_stored_and_widget_state_removed(tmp_path, execute_notebooks):
     path = _write(
         tmp_path / "chapter" / "01_nb.ipynb",
         "print('hello')",
@@ -63,14 +59,14 @@ def test_outputs_are_stored_and_widget_state_removed(tmp_path):
     assert all("execution" not in c.metadata for c in nb.cells)
 
 
-def test_stream_chunks_are_merged(tmp_path):
+def test_stream_chunks_are_merged(tmp_path, execute_notebooks):
     # flushed prints arrive as separate chunks; stored as one, the file does not depend on timing
     nb_path = _write(tmp_path / "s.ipynb", "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.05)")
     outs = execute_notebooks.execute_notebook(nb_path).cells[1].outputs
     assert [(o.output_type, o.name, o.text) for o in outs] == [("stream", "stdout", "0\n1\n2\n")]
 
 
-def test_widget_notebook_re_executes_to_identical_file(tmp_path):
+def test_widget_notebook_re_executes_to_identical_file(tmp_path, execute_notebooks):
     path = _write(tmp_path / "01_nb.ipynb", "import ipywidgets as w\nw.FloatSlider(value=0.5)",
                   "import ipywidgets as w\nw.HBox([w.IntSlider(), w.Label('x')])")
     execute_notebooks.execute_notebook(path)
@@ -82,7 +78,7 @@ def test_widget_notebook_re_executes_to_identical_file(tmp_path):
     assert path.read_bytes() == first
 
 
-def test_kernel_runs_in_the_notebooks_folder(tmp_path):
+def test_kernel_runs_in_the_notebooks_folder(tmp_path, execute_notebooks):
     folder = tmp_path / "some_chapter"
     path = _write(folder / "01_nb.ipynb", "import os\nprint(os.path.basename(os.getcwd()))")
     (folder / "data.txt").write_text("x")
@@ -91,7 +87,7 @@ def test_kernel_runs_in_the_notebooks_folder(tmp_path):
     assert nb.cells[1].outputs[0].text == "some_chapter\n"
 
 
-def test_re_execution_gives_identical_file(tmp_path):
+def test_re_execution_gives_identical_file(tmp_path, execute_notebooks):
     path = _write(tmp_path / "01_nb.ipynb", "import numpy as np\nnp.arange(3)", "print('x')")
     execute_notebooks.execute_notebook(path)
     first = path.read_bytes()
@@ -99,7 +95,7 @@ def test_re_execution_gives_identical_file(tmp_path):
     assert path.read_bytes() == first
 
 
-def test_failing_cell_leaves_the_file_untouched_and_cli_fails(tmp_path):
+def test_failing_cell_leaves_the_file_untouched_and_cli_fails(tmp_path, execute_notebooks):
     path = _write(tmp_path / "01_nb.ipynb", "print('before')", "raise ValueError('boom')")
     before = path.read_bytes()
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "execute_notebooks.py"), str(path)],
@@ -109,7 +105,7 @@ def test_failing_cell_leaves_the_file_untouched_and_cli_fails(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_raises_exception_tag_is_allowed(tmp_path):
+def test_raises_exception_tag_is_allowed(tmp_path, execute_notebooks):
     path = tmp_path / "01_nb.ipynb"
     nb = new_notebook(cells=[new_code_cell("1 / 0", metadata={"tags": ["raises-exception"]}),
                              new_code_cell("'after'")])
@@ -121,18 +117,18 @@ def test_raises_exception_tag_is_allowed(tmp_path):
 
 
 @pytest.mark.parametrize("bad, match", [("missing.ipynb", "does not exist"), ("notes.txt", "not a .ipynb")])
-def test_bad_path_is_a_value_error(tmp_path, bad, match):
+def test_bad_path_is_a_value_error(tmp_path, bad, match, execute_notebooks):
     with pytest.raises(ValueError, match=match):
         execute_notebooks.execute_notebook(tmp_path / bad)
 
 
-def test_bad_timeout_is_a_value_error(tmp_path):
+def test_bad_timeout_is_a_value_error(tmp_path, execute_notebooks):
     path = _write(tmp_path / "01_nb.ipynb", "1")
     with pytest.raises(ValueError, match="timeout"):
         execute_notebooks.execute_notebook(path, timeout=0)
 
 
-# --- check_offline ------------------------------------------------------------------------------------
+# --- check_site ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("html", [
     '<script src="https://cdn.example.org/x.js"></script>',
@@ -145,8 +141,8 @@ def test_bad_timeout_is_a_value_error(tmp_path):
     '<div style="background: url(https://example.org/bg.png)"></div>',
     "<style>@font-face { src: url('https://example.org/f.woff') }</style>",
 ])
-def test_external_resources_are_found(html):
-    assert len(check_offline.external_resources(html)) == 1
+def test_external_resources_are_found(check_site, html):
+    assert len(check_site.external_resources(html)) == 1
 
 
 @pytest.mark.parametrize("html", [
@@ -157,55 +153,59 @@ def test_external_resources_are_found(html):
     '<img src="data:image/png;base64,AAAA" alt="">',
     '<script>const u = "https://example.org";</script>',
 ])
-def test_local_resources_and_links_pass(html):
-    assert check_offline.external_resources(html) == []
+def test_local_resources_and_links_pass(check_site, html):
+    assert check_site.external_resources(html) == []
 
 
-def test_check_site_reports_pages_and_cli_status(tmp_path):
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "_static").mkdir()
-    (tmp_path / "_static" / "a.js").write_text("")
-    (tmp_path / "index.html").write_text('<script src="_static/a.js"></script>')
-    (tmp_path / "sub" / "page.html").write_text('<img src="https://example.org/x.png" alt="">')
-    assert list(check_offline.check_site(tmp_path)) == ["sub/page.html"]
-    assert check_offline.main(["check_offline", str(tmp_path)]) == 1
-    (tmp_path / "sub" / "page.html").write_text('<img src="x.png" alt="">')
-    assert check_offline.main(["check_offline", str(tmp_path)]) == 0
+def _site(root: Path, pages: dict[str, str]) -> Path:
+    for rel, html in pages.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(html, encoding="utf-8")
+    return root
 
 
-def test_missing_local_script_or_stylesheet_is_reported(tmp_path):
-    (tmp_path / "_static").mkdir()
-    (tmp_path / "_static" / "a.js").write_text("")
-    (tmp_path / "sub").mkdir()
+def test_check_reports_pages_and_cli_status(check_site, tmp_path):
+    _site(tmp_path, {"_static/a.js": "", "index.html": '<script src="_static/a.js"></script>',
+                     "sub/page.html": '<img src="https://example.org/x.png" alt="">'})
+    problems, _ = check_site.check(tmp_path)
+    assert list(problems) == ["sub/page.html"] and "loads external <img src=" in problems["sub/page.html"][0]
+    assert check_site.main([str(tmp_path)]) == 1
+    _site(tmp_path, {"sub/x.png": "", "sub/page.html": '<img src="x.png" alt="">'})
+    assert check_site.main([str(tmp_path)]) == 0
+    assert check_site.main([str(tmp_path / "sub")]) == 2          # no index.html: not a built site
+
+
+def test_missing_local_script_or_stylesheet_is_reported(check_site, tmp_path):
     page = '<script src="../_static/a.js?v=1"></script><link rel="stylesheet" href="../_static/b.css">'
-    (tmp_path / "sub" / "page.html").write_text(page)
-    assert check_offline.check_site(tmp_path) == {"sub/page.html": ["missing local resource '../_static/b.css'"]}
-    (tmp_path / "_static" / "b.css").write_text("")
-    assert check_offline.check_site(tmp_path) == {}
+    _site(tmp_path, {"_static/a.js": "", "sub/page.html": page})
+    assert check_site.check(tmp_path)[0] == {"sub/page.html": ["broken <link> '../_static/b.css' (no such file)"]}
+    _site(tmp_path, {"_static/b.css": ""})
+    assert check_site.check(tmp_path)[0] == {}
 
 
-def test_check_site_needs_a_directory(tmp_path):
+def test_internal_links_and_anchors_must_resolve(check_site, tmp_path):
+    _site(tmp_path, {
+        "index.html": '<a href="a/one.html#sec">ok</a> <a href="#top" id="top">self</a> <a href="a/">dir</a>'
+                      '<a href="a/one.html#nope">bad id</a> <a href="missing.html">gone</a>'
+                      '<a href="../outside.html">out</a> <a href="file:///etc/passwd">file</a>'
+                      '<a href="mailto:x@example.org">mail</a> <a href="https://example.org/">ext</a>'
+                      '<a href="a/one.html#old">named</a>',
+        "a/index.html": "", "a/one.html": '<h2 id="sec">S</h2><a name="old"></a>',
+        "_sources/ignored.html": '<a href="nowhere.html">not a page</a>',
+    })
+    problems, external = check_site.check(tmp_path)
+    assert problems == {"index.html": [
+        "broken <a> 'a/one.html#nope' (no id 'nope' in a/one.html)",
+        "broken <a> 'missing.html' (no such file)",
+        "broken <a> '../outside.html' (points outside the site)",
+        "broken <a> 'file:///etc/passwd' (a file: URL)",
+    ]}
+    assert external == {"mailto:x@example.org": ["index.html"], "https://example.org/": ["index.html"]}
+
+
+def test_check_needs_a_directory(check_site, tmp_path):
     with pytest.raises(ValueError, match="root"):
-        check_offline.check_site(tmp_path / "nope")
-
-
-# --- toc_check ----------------------------------------------------------------------------------------
-
-def test_toc_check_finds_notebooks_missing_from_the_toc(tmp_path):
-    (tmp_path / "chapters" / "a").mkdir(parents=True)
-    (tmp_path / "chapters" / "a" / ".ipynb_checkpoints").mkdir()
-    for name in ("01_x.ipynb", "02_y.ipynb", ".ipynb_checkpoints/01_x-checkpoint.ipynb"):
-        (tmp_path / "chapters" / "a" / name).write_text("{}")
-    (tmp_path / "_toc.yml").write_text(
-        "format: jb-book\nroot: index\nparts:\n  - caption: A\n    chapters:\n"
-        "      - file: chapters/a/01_x\n        sections:\n          - file: other.md\n")
-    assert toc_check.missing_notebooks(tmp_path) == ["chapters/a/02_y"]
-    (tmp_path / "_toc.yml").write_text(
-        "format: jb-book\nroot: index\nparts:\n  - caption: A\n    chapters:\n"
-        "      - file: chapters/a/01_x.ipynb\n      - file: chapters/a/02_y\n")
-    assert toc_check.missing_notebooks(tmp_path) == []
-    with pytest.raises(ValueError, match="toc"):
-        toc_check.toc_files(["not", "a", "mapping"])
+        check_site.check(tmp_path / "nope")
 
 
 # --- book sources: the bibliography ----------------------------------------------------------------
