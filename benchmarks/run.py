@@ -2,7 +2,8 @@
 
 For every elementwise activation, on 2,000,000 float32 and float64 values (seeded normal,
 σ = 3, so the naive formulas do not overflow), one thread, the best of several runs:
-the library's time as a ratio to (a) the textbook/seed formula, (b) scipy.special where it
+the library's time as a ratio to (a) the textbook formula or the source article's code
+(``naive.py``), (b) scipy.special where it
 has the function, (c) torch.nn.functional when torch is installed, (d) np.copy (the memory
 floor). Ratios below 1 mean the library is faster. All ratios come from this one run.
 
@@ -12,29 +13,18 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import sys
-import timeit
 import warnings
 
-for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_v, "1")
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-import activations as A  # noqa: E402
-
-import importlib.util  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("naive", os.path.join(os.path.dirname(__file__), "naive.py"))
-naive = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(naive)
+import activations as A
+import naive                      # benchmarks/naive.py: this script's folder is on sys.path
+from afbook import book
 
 
 def best_time(fn, x, repeat: int) -> float:
-    fn(x)                                     # warm up (page faults, caches)
-    number = 3
-    return min(timeit.repeat(lambda: fn(x), number=number, repeat=repeat)) / number
+    """Seconds per call, best of ``repeat`` rounds of 3 calls (after a warm-up): book.best_time."""
+    return book.best_time(fn, x, repeat=repeat, number=3)
 
 
 def torch_funcs():
@@ -57,6 +47,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--only", default="")
     args = ap.parse_args(argv)
+    book.setup(threads=1)                     # one BLAS/OpenMP thread, set at run time
     names = [n for n in A.names(kind="elementwise") if n in naive.NAIVE]
     if args.only:
         names = [n for n in names if n in args.only.split(",")]
@@ -93,15 +84,11 @@ def main(argv=None) -> int:
             print(f"{name:<13}{t_lib * 1e3:11.2f}{r(t_naive)}{r(t_sp)}{r(t_torch)}{t_lib / t_copy:8.1f}")
         gm = math.exp(sum(math.log(v) for v in ratios) / len(ratios))
         print(f"geometric mean of library ÷ naive ({np.dtype(dtype).name}): {gm:.2f}  (target ≤ 1.25)")
-    here = os.path.dirname(__file__)
-    extra = os.path.join(here, "bench_interactive.py")
-    if os.path.exists(extra) and not args.only:
+    if not args.only:
         print()
-        spec = importlib.util.spec_from_file_location("bench_interactive", extra)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        if hasattr(mod, "main"):
-            mod.main()
+        import bench_interactive          # benchmarks/bench_interactive.py
+
+        bench_interactive.main()
     return 0
 
 
