@@ -1,6 +1,8 @@
 """Fixtures of the browser tests; the helpers live in afx_browser.py (see its docstring)."""
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -112,6 +114,31 @@ def visit(browser, site_url):
         return v
 
     return get
+
+
+# With pytest-xdist (make test runs the browser tests on every core), each worker keeps its own
+# REPORT; the workers write theirs to REPORT_DIR at the end and the controller merges them before
+# printing the tables.
+REPORT_DIR = SITE.parent / "browser-report"
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):          # the controller, or a run without xdist
+        shutil.rmtree(REPORT_DIR, ignore_errors=True)
+
+
+def pytest_sessionfinish(session):
+    worker = getattr(session.config, "workerinput", None)
+    if worker is not None:
+        REPORT_DIR.mkdir(parents=True, exist_ok=True)
+        (REPORT_DIR / f"{worker['workerid']}.json").write_text(json.dumps(REPORT, default=str))
+        return
+    for part in sorted(REPORT_DIR.glob("*.json")):
+        for key, value in json.loads(part.read_text()).items():
+            if isinstance(REPORT[key], list):
+                REPORT[key].extend(value)
+            else:
+                REPORT[key].update(value)
 
 
 def pytest_terminal_summary(terminalreporter):
