@@ -6,13 +6,14 @@ import re
 from collections.abc import Mapping
 
 import pytest
+from pybtex.database import parse_file
 
 import activations as A
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIB = ROOT / "references.bib"
 
-# shared/reference/activations.md §1
+# every public activation, by kind (the names the chapters and CONTRIBUTING.md use)
 PUBLIC = {
     "elementwise": [
         "step", "identity", "sigmoid", "hard_sigmoid", "log_sigmoid", "swish", "silu", "hard_swish", "mish",
@@ -81,10 +82,6 @@ def test_attribute_values(name):
     fn = A.REGISTRY[name]
     assert fn.name == name
     assert fn.title.strip() and fn.summary.strip() and "\n" not in fn.summary
-    assert fn.family in ("sigmoid", "tanh", "relu", "softmax", "other")
-    assert fn.kind in ("elementwise", "vector")
-    assert fn.smoothness in ("discontinuous", "C0", "C1", "Cinf")
-    assert fn.saturating in ("none", "left", "right", "both")
     assert fn.ja.strip() and fn.zh.strip()
     assert all(isinstance(u, str) and u.strip() for u in fn.used_in)
     lo, hi = fn.range
@@ -99,7 +96,6 @@ def test_attribute_values(name):
         assert math.isfinite(xm) and math.isfinite(fm)
     if fn.paper:
         assert isinstance(fn.year, int) and 1940 <= fn.year <= 2026, fn.year
-    assert fn.bounded == (fn.bounded_below and fn.bounded_above)
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -155,8 +151,7 @@ def test_params(name):
         if d is inspect.Parameter.empty:
             continue
         if isinstance(d, (int, float)) and not isinstance(d, bool):
-            lo = -math.inf if prm.low is None else prm.low
-            hi = math.inf if prm.high is None else prm.high
+            lo, hi = prm.low, prm.high
             assert lo <= hi
             assert (lo < d if prm.low_open else lo <= d), f"{name}.{prm.name}={d} below {lo}"
             assert (d < hi if prm.high_open else d <= hi), f"{name}.{prm.name}={d} above {hi}"
@@ -205,14 +200,6 @@ def test_defaults_follow_pytorch(name):
         assert got[k] == v, f"{name}: default {k}={got[k]!r}, PyTorch/reference uses {v!r}"
 
 
-@pytest.mark.parametrize("name", ["threshold", "maxout"])
-def test_required_parameters_have_example_values(name):
-    fn = A.get(name)
-    required = {"threshold": ("threshold", "value"), "maxout": ("k",)}[name]
-    for r in required:
-        assert r in fn.example_params, f"{name}: example_params lacks the required {r!r}"
-
-
 @pytest.mark.parametrize("name", ALL)
 def test_frameworks(name):
     fw = A.REGISTRY[name].frameworks
@@ -228,11 +215,9 @@ def test_framework_calls_name_the_pytorch_function():
 
 
 def _bib_keys():
-    text = BIB.read_text(encoding="utf-8")
-    return set(re.findall(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.M))
+    return set(parse_file(str(BIB), bib_format="bibtex").entries)
 
 
-@pytest.mark.skipif(not BIB.exists(), reason="references.bib not created yet")
 @pytest.mark.parametrize("name", ALL)
 def test_paper_key_is_in_the_bibliography(name):
     fn = A.REGISTRY[name]
@@ -240,11 +225,6 @@ def test_paper_key_is_in_the_bibliography(name):
         assert fn.year is None, f"{name}: a year without a paper"
         pytest.skip(f"{name} has no paper")
     assert fn.paper in _bib_keys(), f"{name}.paper = {fn.paper!r} is not a key of references.bib"
-
-
-def test_get_returns_registry_objects():
-    for n in ALL:
-        assert A.get(n) is A.REGISTRY[n]
 
 
 GLOSSARY_TERMS = {"ReLU": "relu", "leaky ReLU": "leaky_relu", "sigmoid function": "sigmoid", "hyperbolic tangent": "tanh",
