@@ -1,16 +1,12 @@
-"""nbval, as `make test` runs it, must catch a changed output (strict mode, not --nbval-lax).
+"""nbval, run strictly (not --nbval-lax) with the repository's sanitize file, must catch a changed output.
 
-A notebook is copied to a temporary folder (the smallest real notebook under chapters/, and a small
-notebook this test writes), checked untouched (must pass), then with one committed output changed
-(must fail). Each check runs pytest in a subprocess with the repository's sanitize file.
+A small notebook written and executed here is checked untouched (must pass), then with one
+committed output changed (must fail). Each check runs pytest in a subprocess. (The chapters'
+notebooks themselves are checked by `make test-notebooks`.)
 """
 
 from __future__ import annotations
 
-import configparser
-import importlib.util
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,10 +17,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
-
-
-def _chapter_notebooks() -> list[Path]:
-    return sorted(p for p in (ROOT / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
 def run_nbval(notebook: Path) -> subprocess.CompletedProcess:
@@ -56,11 +48,9 @@ def change_one_output(path: Path) -> str:
 
 
 @pytest.fixture
-def small_notebook(tmp_path):
+def small_notebook(tmp_path, load_tool):
     """A notebook written and executed here, with outputs the sanitize file must handle."""
-    execute = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "tools" / "execute_notebooks.py")
-    module = importlib.util.module_from_spec(execute)
-    execute.loader.exec_module(module)
+    module = load_tool("execute_notebooks")
     path = tmp_path / "nb" / "01_small.ipynb"
     path.parent.mkdir()
     nb = new_notebook(cells=[
@@ -91,34 +81,7 @@ def test_small_notebook_fails_when_an_output_changes(small_notebook):
     assert "1 failed" in result.stdout
 
 
-def test_real_chapter_notebook(tmp_path):
-    notebooks = _chapter_notebooks()
-    if not notebooks:
-        pytest.skip("no notebook under chapters/ yet")
-    source = min(notebooks, key=lambda p: p.stat().st_size)  # the quickest to run
-    copy_dir = tmp_path / source.parent.name
-    shutil.copytree(source.parent, copy_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build"))
-    copy = copy_dir / source.name
-
-    untouched = run_nbval(copy)
-    assert untouched.returncode == 0, f"{source} fails strict nbval:\n{untouched.stdout[-3000:]}"
-
-    change_one_output(copy)
-    changed = run_nbval(copy)
-    assert changed.returncode == 1, changed.stdout[-3000:]
-    assert "failed" in changed.stdout
-
-
-def test_sanitize_patterns_cover_images_and_addresses_only():
-    cfg = configparser.ConfigParser()
-    cfg.read(SANITIZE)
-    assert cfg.sections(), "no sanitize pattern read"
-
-    def sanitize(text):
-        for section in cfg.sections():
-            text = re.sub(cfg[section]["regex"], cfg[section]["replace"], text)
-        return text
-
+def test_sanitize_patterns_cover_images_and_addresses_only(sanitize):
     a = '<img src="data:image/png;base64,iVBORw0KGgo+/A==" alt="f"> <A at 0x7f3a2b1c0d90>'
     b = '<img src="data:image/png;base64,QUJDRA==" alt="f"> <A at 0x55d1e2f3a4b0>'
     assert sanitize(a) == sanitize(b)
@@ -127,9 +90,3 @@ def test_sanitize_patterns_cover_images_and_addresses_only():
     # ordinary numbers and text are left alone, so changed values are still caught
     assert sanitize("loss = 0.6931, alt=\"f\"") == "loss = 0.6931, alt=\"f\""
     assert sanitize('alt="sigmoid"') != sanitize('alt="tanh"')
-
-
-def test_make_test_runs_nbval_strict_on_chapters():
-    makefile = (ROOT / "Makefile").read_text()
-    assert "--nbval-lax" not in makefile
-    assert re.search(r"pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg", makefile)

@@ -12,22 +12,24 @@ from afx_browser import (AXE, CHROMIUM, CHROMIUM_ARGS, FIXTURES, HAVE_SITE, NO_S
                          MATH_INFO_JS, VISIBLE_TEXT_JS, IMAGES_JS)
 
 
+def _served(root: Path):
+    """Serve ``root`` on a free local port for the session; yields its base URL."""
+    httpd = serve(root)
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
 @pytest.fixture(scope="session")
 def site_url():
     if not HAVE_SITE:
         pytest.skip(NO_SITE)
-    httpd = serve(SITE)
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    yield from _served(SITE)
 
 
 @pytest.fixture(scope="session")
 def fixture_url():
-    httpd = serve(FIXTURES)
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    yield from _served(FIXTURES)
 
 
 @pytest.fixture(scope="session")
