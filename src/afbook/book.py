@@ -13,14 +13,18 @@ exactly what the page prints, never a full-precision float behind a rounded numb
 
 from __future__ import annotations
 
+import html
 import math
 import numbers
+import re
 import timeit
 from typing import Callable
 
 import numpy as np
 
-__all__ = ["setup", "Shown", "glue", "text", "below", "best_time", "gaussian_moments"]
+from afbook.display import HTMLDisplay
+
+__all__ = ["setup", "Shown", "glue", "text", "below", "best_time", "gaussian_moments", "key_points", "KeyPoints"]
 
 _LIMITER = None
 
@@ -139,3 +143,67 @@ def gaussian_moments(f: Callable, q: float = 1.0, *, tol: float = 1e-13) -> tupl
     m1 = sum(integrate.quad(lambda z: float(f(s * z)) * phi(z), a, b, **opts)[0] for a, b in halves)
     m2 = sum(integrate.quad(lambda z: float(f(s * z)) ** 2 * phi(z), a, b, **opts)[0] for a, b in halves)
     return m1, m2 - m1 * m1
+
+
+_REF = re.compile(r"\{(term|act):([^{}]+)\}")
+
+
+class KeyPoints(HTMLDisplay):
+    """The key-points box at the end of a page (要点まとめ): what ``key_points`` returns."""
+
+    def __init__(self, points: list, title: str):
+        self.points, self.title = points, title          # points: list of [(text, ja or None), ...]
+
+    @property
+    def html(self) -> str:
+        items = []
+        for parts in self.points:
+            li = "".join(html.escape(t) + (f' (<span lang="ja">{html.escape(ja)}</span>)' if ja else "")
+                         for t, ja in parts)
+            items.append(f"<li>{li}</li>")
+        return (f'<div class="admonition afx-keypoints"><p class="admonition-title">{html.escape(self.title)}</p>'
+                f'<ul>{"".join(items)}</ul></div>')
+
+    @property
+    def text(self) -> str:
+        lines = [self.title]
+        for parts in self.points:
+            lines.append("- " + "".join(t + (f" ({ja})" if ja else "") for t, ja in parts))
+        return "\n".join(lines)
+
+
+def key_points(*points: str, title: str = "Key points · 要点まとめ") -> KeyPoints:
+    """The page's key points, each with its Japanese term, taken from the glossary or the registry.
+
+    In a point, ``{term:vanishing gradient}`` is written "vanishing gradient (勾配消失問題)" with the
+    Japanese from ``glossary.md``, and ``{act:sigmoid}`` is written with the activation's title and
+    its Japanese name from the registry. Nothing Japanese is typed in a notebook.
+    """
+    import activations as A
+
+    from afbook import glossary
+
+    if not points:
+        raise ValueError("key_points: give at least one point")
+    out = []
+    for i, point in enumerate(points):
+        if not isinstance(point, str) or not point.strip():
+            raise TypeError(f"key_points: point {i} must be a non-empty str, got {point!r}")
+        parts, pos = [], 0
+        for m in _REF.finditer(point):
+            if m.start() > pos:
+                parts.append((point[pos:m.start()], None))
+            kind, name = m.group(1), m.group(2).strip()
+            if kind == "term":
+                t = glossary.term(name)
+                parts.append((name, t.ja))
+            else:
+                act = A.get(name)
+                parts.append((act.title, act.ja))
+            pos = m.end()
+        if pos < len(point):
+            parts.append((point[pos:], None))
+        if "{" in "".join(t for t, _ in parts):
+            raise ValueError(f"key_points: point {i} has a reference that is not {{term:…}} or {{act:…}}: {point!r}")
+        out.append(parts)
+    return KeyPoints(out, title)

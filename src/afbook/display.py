@@ -51,8 +51,8 @@ class HTMLDisplay:
 def fmt(v, digits: int = 3) -> str:
     """A number for people: up to ``digits`` significant digits, Unicode minus, ×10^k, ∞ and nan.
 
-    >>> fmt(-0.000123456), fmt(2.0), fmt(float("inf")), fmt(True)
-    ('−1.23×10^-4', '2', '∞', 'True')
+    >>> fmt(-0.0000123456), fmt(2.0), fmt(float("inf")), fmt(True)
+    ('−1.23×10^−5', '2', '∞', 'True')
     """
     if isinstance(v, (bool, np.bool_)):
         return str(bool(v))
