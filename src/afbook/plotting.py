@@ -445,27 +445,3 @@ def show_many(items, x=(-5, 5), derivative=False):
     fig, axes = overlay_figure(n_panels)
     draw_overlay(fig, axes, pairs, lo, hi, bool(derivative))
     return FigureDisplay(png_bytes(fig), overlay_alt(pairs, lo, hi, derivative, n_panels))
-
-
-# ----------------------------------------------------------------------------------------------
-# Transitional aliases for explore.py until it calls the public names (removed at integration).
-# ----------------------------------------------------------------------------------------------
-_activation = A.get
-_elementwise = elementwise
-_check_interval = check_interval
-_has_derivative = has_derivative
-_style_axes = style_axes
-_pad_ylim = pad_ylim
-_title_with_params = item_label = title_with_params
-
-
-def _check_params(act, params, *, where):
-    """Old name: the given ``params``, each validated on its own (explore's slider grid)."""
-    return {k: act.bind({k: v}, where=where)[k] for k, v in params.items()} if params else {}
-
-
-def full_params(act, params):
-    """Old name: ``params`` plus example values of missing required parameters (no validation)."""
-    out = {p.name: act.example_params[p.name] for p in act.params if p.required and p.name not in params}
-    out.update(params)
-    return out
