@@ -74,8 +74,7 @@ install: $(PY_STAMP) $(MATHJAX_STAMP) $(FA_JS)
 # Sphinx is incremental: only changed pages are re-read and re-written.
 book: install
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
-	$(PY) tools/check_offline.py _build/html
-	@$(PY) tools/toc_check.py
+	$(PY) tools/check_site.py _build/html
 
 # --- tests (in this order) -------------------------------------------------------------------------
 test: test-lib test-notebooks test-notebooks-baseline test-build test-browser
