@@ -4,7 +4,7 @@ import pytest
 import scipy.special as sp
 
 import activations as A
-from afbook import checker
+from afbook import checker, sources
 
 
 def run(capsys, fn, name, **kw):
@@ -15,7 +15,7 @@ def run(capsys, fn, name, **kw):
 
 
 def test_naive_sigmoid_fails_with_overflow_hint(capsys):
-    r, out = run(capsys, lambda x: 1 / (1 + np.exp(-x)), "sigmoid")
+    r, out = run(capsys, sources.sigmoid_000, "sigmoid")
     assert not r and not r.passed
     assert "RuntimeWarning: overflow encountered in exp" in out
     assert "np.exp overflowed" in out and "stable recipe" in out and "expit" in out
@@ -31,7 +31,7 @@ def test_stable_sigmoid_passes(capsys):
 
 
 def test_seed_tanh_gives_nan_and_is_reported(capsys):
-    r, out = run(capsys, lambda x: (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x)), "tanh")
+    r, out = run(capsys, sources.tanh_000, "tanh")
     assert not r
     assert "at x = −1000: expected −1, got nan" in out
     assert "inf/inf or 0/0 produced nan" in out and "np.tanh" in out
@@ -39,10 +39,7 @@ def test_seed_tanh_gives_nan_and_is_reported(capsys):
 
 
 def test_elu_with_where_gets_both_branches_hint(capsys):
-    def elu(x, alpha=1.0):
-        return np.where(x > 0, x, alpha * (np.exp(x) - 1))
-
-    r, out = run(capsys, elu, "elu", alpha=0.5)
+    r, out = run(capsys, sources.elu_000, "elu", alpha=0.5)
     assert not r
     assert "np.where evaluates BOTH branches" in out and "expm1" in out
 
@@ -136,9 +133,8 @@ def test_the_library_passes_its_own_checks(capsys, name):
 
 
 def test_output_is_deterministic(capsys):
-    naive = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
-    _, a = run(capsys, naive, "sigmoid")
-    _, b = run(capsys, naive, "sigmoid")
+    _, a = run(capsys, sources.sigmoid_000, "sigmoid")
+    _, b = run(capsys, sources.sigmoid_000, "sigmoid")
     assert a == b and "0x" not in a
 
 
