@@ -313,3 +313,11 @@ def test_report_is_deterministic_and_escaped():
     bundle = a._repr_mimebundle_()
     assert bundle["text/plain"] == a.text and "<ul" in bundle["text/html"]
     assert "✘" in a.html and "&lt;" not in a.text
+
+
+def test_a_loss_returned_as_a_python_float_is_fine():
+    class FloatLoss(L.SoftmaxWithLoss):
+        def forward(self, x, t):
+            return float(super().forward(x, t))
+
+    assert L.check_layer(FloatLoss, like="softmax_with_loss")
