@@ -180,9 +180,10 @@ class Affine(_Layer):
 
     def forward(self, x):
         x = self._x(x)
-        if x.ndim not in (1, 2) or x.shape[-1] != self.W.shape[0]:
-            raise ValueError(f"Affine.forward: x must have shape (N, {self.W.shape[0]}) or "
-                             f"({self.W.shape[0]},), got {x.shape}")
+        n_in = self.W.shape[0]
+        if x.ndim not in (1, 2) or x.shape[-1] != n_in:
+            raise ValueError(f"Affine.forward: x must have shape (N, {n_in}) or "
+                             f"({n_in},), got {x.shape}")
         self.x = x
         return x @ self.W + self.b
 
