@@ -27,10 +27,9 @@ Example
 >>> history["loss"][-1] < history["loss"][0]
 True
 
-For the experiments chapter: :func:`train_on_task` / :func:`train_seeds` (a toy task of
-:mod:`datasets`, several weight seeds trained at once by :func:`fit_stacked`),
-:func:`recommended_init`, :func:`inactive_fraction`, and :class:`Table` / :func:`mean_std` to
-display results.
+The experiment drivers (training on the toy tasks, the initialisation table, the result tables)
+live in :mod:`afbook.experiments`; this module holds the model, its optimisers and
+:func:`fit_stacked`, the vectorised trainer of several networks at once.
 """
 from __future__ import annotations
 
@@ -591,113 +590,6 @@ __all__.append("epochs_to_target")
 __all__.append("init_std")
 
 
-# --------------------------------------------------------------------------------------------
-# Helpers shared by the experiments chapter
-# --------------------------------------------------------------------------------------------
-def recommended_init(activation: str) -> str:
-    """The initialiser usually paired with an activation: LeCun normal for self-normalising
-    units (SELU), Glorot normal for the sigmoid and tanh families, He normal otherwise."""
-    act = A.get(activation)
-    if getattr(act, "self_normalising", False):
-        return "lecun_normal"
-    if act.family in ("sigmoid", "tanh"):
-        return "glorot_normal"
-    return "he_normal"
-
-
-def inactive_fraction(net: "MLP", X) -> float:
-    """Fraction of hidden units whose pre-activation is <= 0 for *every* sample of X.
-
-    For ReLU this is the dead fraction; a Leaky ReLU or ELU unit in this state still passes a
-    (small) gradient, so it can come back."""
-    _, zs, _ = net.forward(X, keep=True)
-    n_units = sum(z.shape[1] for z in zs)
-    if n_units == 0:
-        return 0.0
-    return sum(int(np.sum(np.all(z <= 0, axis=0))) for z in zs) / n_units
-
-
-def _task_problem(task, activation, hidden_layers, width, seeds, *, n=200, data_seed=0, init=None, params=None,
-                  test_fraction=0.25):
-    """Data split and freshly initialised networks (one per seed) for a toy task."""
-    from afbook import datasets
-
-    if task not in datasets.TASKS:
-        raise ValueError(f"train_on_task: unknown task {task!r}; choose one of {sorted(datasets.TASKS)}")
-    if not isinstance(hidden_layers, numbers.Integral) or isinstance(hidden_layers, bool) or hidden_layers < 0:
-        raise ValueError(f"train_on_task: hidden_layers must be a non-negative integer, got {hidden_layers!r}")
-    X, y = datasets.load(task, n=n, seed=data_seed)
-    split = datasets.train_test_split(X, y, test_fraction=test_fraction, seed=data_seed)
-    classify = datasets.TASKS[task][1] == "classification"
-    n_out = int(np.max(y)) + 1 if classify else 1
-    nets = [MLP([X.shape[1]] + [int(width)] * int(hidden_layers) + [n_out], activation=activation,
-                params=params, head="softmax" if classify else "identity",
-                init=init if init is not None else recommended_init(activation), seed=s) for s in seeds]
-    return split, classify, nets
-
-
-def _summary(net, hist, split, classify) -> dict:
-    X_tr, X_te, y_tr, y_te = split
-    out = {"net": net, "history": hist, "diverged": bool(hist["diverged"]),
-           "X_train": X_tr, "y_train": y_tr, "X_test": X_te, "y_test": y_te}
-    nan = float("nan")
-    with np.errstate(all="ignore"):
-        ok = not hist["diverged"]
-        out["train_loss"] = float(hist["loss"][-1]) if ok else nan
-        out["test_loss"] = net.loss(X_te, y_te) if ok else nan
-        if classify:
-            out["train_accuracy"] = float(hist["accuracy"][-1]) if ok else nan
-            out["test_accuracy"] = net.accuracy(X_te, y_te) if ok else nan
-    return out
-
-
-def train_on_task(
-    task: str,
-    activation: str,
-    hidden_layers: int,
-    width: int = 32,
-    *,
-    n: int = 200,
-    data_seed: int = 0,
-    seed: int = 0,
-    epochs: int = 300,
-    optimizer: str = "adam",
-    lr: float = 0.01,
-    init: str | None = None,
-    params: dict | None = None,
-    test_fraction: float = 0.25,
-    record: Sequence[str] = (),
-    callback: Callable | None = None,
-) -> dict:
-    """Train a fresh ``MLP`` on a toy task of :data:`datasets.TASKS` (full batch) and summarise.
-
-    Classification tasks use the softmax head, regression the identity head (half squared
-    error).  ``init=None`` picks :func:`recommended_init`.  ``seed`` seeds the weights,
-    ``data_seed`` the data set and its train/test split; ``record`` and ``callback`` go to
-    :meth:`MLP.fit`.  Returns a dict with ``net``,
-    ``history`` (see :meth:`MLP.fit`), the split (``X_train``, ``y_train``, ``X_test``,
-    ``y_test``), ``diverged``, and the final ``train_loss``, ``test_loss`` and, for
-    classification, ``train_accuracy`` and ``test_accuracy`` (nan when training diverged).
-    """
-    split, classify, (net,) = _task_problem(task, activation, hidden_layers, width, [seed], n=n, data_seed=data_seed,
-                                            init=init, params=params, test_fraction=test_fraction)
-    hist = net.fit(split[0], split[2], epochs=epochs, optimizer=optimizer, lr=lr, seed=seed, record=record,
-                   callback=callback)
-    return _summary(net, hist, split, classify)
-
-
-def train_seeds(task: str, activation: str, hidden_layers: int, width: int = 32, *,
-                seeds: Sequence[int] = (0, 1, 2, 3, 4), epochs: int = 300, optimizer: str = "adam",
-                lr: float = 0.01, **problem) -> list[dict]:
-    """:func:`train_on_task` for several weight seeds at once, vectorised with :func:`fit_stacked`
-    (same data, same numbers up to rounding, several times faster).  ``problem`` takes the keyword
-    arguments ``n``, ``data_seed``, ``init``, ``params`` and ``test_fraction`` of
-    :func:`train_on_task`.  Returns one summary dict per seed."""
-    split, classify, nets = _task_problem(task, activation, hidden_layers, width, list(seeds), **problem)
-    hists = fit_stacked(nets, split[0], split[2], epochs=epochs, optimizer=optimizer, lr=lr)
-    return [_summary(net, h, split, classify) for net, h in zip(nets, hists)]
-
-
 def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, optimizer="adam", **optimizer_kwargs) -> list[dict]:
     """Train several networks of the same architecture on the same data with full-batch steps,
     as one vectorised computation: the weights of layer l of all networks form one array of
@@ -779,56 +671,4 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, optimizer="adam"
     return hists
 
 
-class Table:
-    """A small results table that displays as HTML (in a horizontally scrollable wrapper, readable
-    on a phone) and as aligned plain text.  Cells are converted with ``str`` and escaped."""
-
-    def __init__(self, header: Sequence, rows: Sequence[Sequence], caption: str | None = None):
-        self.header = [str(h) for h in header]
-        self.rows = [[str(v) for v in r] for r in rows]
-        for r in self.rows:
-            if len(r) != len(self.header):
-                raise ValueError(f"Table: row {r!r} has {len(r)} cells, header has {len(self.header)}")
-        self.caption = caption
-
-    @property
-    def html(self) -> str:
-        import html as _html
-
-        esc = _html.escape
-        head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in self.header)
-        body = "".join(
-            "<tr>" + "".join(f"<th scope='row'>{esc(v)}</th>" if j == 0 else f"<td>{esc(v)}</td>"
-                             for j, v in enumerate(r)) + "</tr>" for r in self.rows)
-        cap = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
-        return (f"<div class='afx-table-wrap' style='overflow-x:auto;max-width:100%'>"
-                f"<table class='afx-table'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
-
-    @property
-    def text(self) -> str:
-        cols = [self.header] + self.rows
-        widths = [max(len(r[j]) for r in cols) for j in range(len(self.header))]
-        lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cols]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return ((self.caption + "\n") if self.caption else "") + "\n".join(lines)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/plain": self.text}
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def mean_std(values, digits: int = 2, percent: bool = False) -> str:
-    """``"0.93 ± 0.02"`` for a list of numbers (nan entries ignored; ``"—"`` if all are nan).
-    ``percent=True`` prints fractions as percentages."""
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return "—"
-    scale, unit = (100.0, " %") if percent else (1.0, "")
-    return f"{scale * v.mean():.{digits}f} ± {scale * v.std():.{digits}f}{unit}"
-
-
-__all__ += ["recommended_init", "inactive_fraction", "train_on_task", "train_seeds", "fit_stacked", "Table",
-            "mean_std"]
+__all__ += ["fit_stacked"]

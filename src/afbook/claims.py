@@ -1,0 +1,413 @@
+"""Findings of the experiments chapter as checked objects.
+
+Every sentence of the chapter that states a finding of a chaotic experiment is a :class:`Claim`:
+a number-free ``text`` (the same on every machine) and a ``check(data)`` that returns
+``(holds, margin, detail)`` on the results of :func:`afbook.experiments.load` or
+:func:`afbook.experiments.run`. ``margin`` says how far the data are from making the claim false,
+in the claim's ``unit`` (percentage points, settings, runs, ...): positive = holds with that much to
+spare. ``detail`` names the numbers behind it (for reports and failures, never for the page).
+
+A notebook shows ``claims.check(name, data)``: a ✔/✘ list of the texts, which fails loudly (an
+AssertionError naming the claim and its detail) when one no longer holds. The prose glues its verdict
+words from the same report, so the text cannot contradict the data. ``tests/test_experiment_claims.py``
+checks the same claims on results recomputed on the machine that runs the tests.
+"""
+from __future__ import annotations
+
+import html as _html
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from afbook import experiments as E
+from afbook.display import HTMLDisplay
+
+__all__ = ["Claim", "Outcome", "Report", "CLAIMS", "check", "evaluate"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A finding stated in the prose, with the check that decides it on the data."""
+
+    id: str
+    text: str
+    check: Callable[[dict], tuple[bool, float, str]]
+    unit: str = "points"
+
+    def evaluate(self, data: dict) -> "Outcome":
+        holds, margin, detail = self.check(data)
+        return Outcome(self, bool(holds), float(margin), str(detail))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    claim: Claim
+    holds: bool
+    margin: float
+    detail: str
+
+    @property
+    def line(self) -> str:
+        return f"{'✔' if self.holds else '✘'} {self.claim.text}"
+
+
+class Report(HTMLDisplay):
+    """The outcomes of a list of claims: a ✔/✘ list whose text does not depend on the machine."""
+
+    def __init__(self, outcomes: list[Outcome], caption: str | None = None):
+        super().__init__()
+        self.outcomes = list(outcomes)
+        self.caption = caption
+
+    def __getitem__(self, claim_id: str) -> Outcome:
+        for o in self.outcomes:
+            if o.claim.id == claim_id:
+                return o
+        raise KeyError(f"Report: no claim {claim_id!r}")
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.holds]
+
+    def word(self, claim_id: str, yes: str = "holds", no: str = "does not hold") -> str:
+        """A verdict word for the prose, taken from the outcome of ``claim_id``."""
+        return yes if self[claim_id].holds else no
+
+    @property
+    def text(self) -> str:
+        head = [self.caption] if self.caption else []
+        return "\n".join(head + [o.line for o in self.outcomes])
+
+    @property
+    def html(self) -> str:
+        esc = _html.escape
+        items = "".join(
+            f"<li><span aria-label='{'holds' if o.holds else 'fails'}'>"
+            f"{'✔' if o.holds else '✘'}</span> {esc(o.claim.text)}</li>" for o in self.outcomes)
+        cap = f"<p><strong>{esc(self.caption)}</strong></p>" if self.caption else ""
+        return f"<div class='afx-claims'>{cap}<ul style='list-style:none;padding-left:0'>{items}</ul></div>"
+
+    def margins(self) -> str:
+        """Each claim with its margin and detail (for reports; these digits depend on the data)."""
+        return "\n".join(f"{o.claim.id}: {'holds' if o.holds else 'FAILS'}, margin "
+                         f"{o.margin:+.3g} {o.claim.unit} ({o.detail})" for o in self.outcomes)
+
+
+def evaluate(name: str, data: dict) -> Report:
+    """Every claim of experiment ``name`` on ``data``, without raising."""
+    if name not in CLAIMS:
+        raise ValueError(f"evaluate: no claims for {name!r}; choose one of {sorted(CLAIMS)}")
+    return Report([c.evaluate(data) for c in CLAIMS[name]],
+                  caption=f"Findings checked on the data ({len(CLAIMS[name])} claims)")
+
+
+def check(name: str, data: dict) -> Report:
+    """:func:`evaluate`, and raise an AssertionError naming every claim that does not hold."""
+    report = evaluate(name, data)
+    if report.failed:
+        raise AssertionError("claims that no longer hold:\n" + "\n".join(
+            f"  {o.claim.id}: {o.claim.text} [{o.detail}]" for o in report.failed))
+    return report
+
+
+# ------------------------------------------------------------------------------------------------
+# helpers
+# ------------------------------------------------------------------------------------------------
+def _pts(x: float) -> float:
+    return 100.0 * x
+
+
+def _at_least(value: float, bound: float) -> tuple[bool, float]:
+    m = value - bound
+    return (not math.isnan(m)) and m >= 0, m
+
+
+def _both(*parts: tuple[bool, float]) -> tuple[bool, float]:
+    return all(h for h, _ in parts), min(m for _, m in parts)
+
+
+def _n_div(cell: dict) -> int:
+    return int(sum(cell["diverged"]))
+
+
+# ------------------------------------------------------------------------------------------------
+# 02_dead_relus
+# ------------------------------------------------------------------------------------------------
+def _dead(data, act, lr, alpha=None, epochs=None):
+    return E.dead_cell(data["main"], act, lr, alpha, epochs)
+
+
+def _relu_dies(data):
+    high = [E.mean_of(_dead(data, "relu", lr), "dead") for lr in (1.5, 2.0, 3.0)]
+    low = [E.mean_of(_dead(data, "relu", lr), "dead") for lr in (0.1, 0.3, 1.0)]
+    h, m = _both(_at_least(_pts(min(high)), 20.0), _at_least(10.0, _pts(max(low))))
+    return h, m, (f"mean dead at lr >= 1.5: min {_pts(min(high)):.1f} %; "
+                  f"at lr <= 1: max {_pts(max(low)):.1f} %")
+
+
+def _relu_acc_falls(data):
+    best_low = max(E.mean_of(_dead(data, "relu", lr), "acc") for lr in (0.1, 0.3, 1.0))
+    worst_gap = min(best_low - E.mean_of(_dead(data, "relu", lr), "acc") for lr in (1.5, 2.0, 3.0))
+    h, m = _at_least(_pts(worst_gap), 10.0)
+    return h, m, f"best accuracy at lr <= 1 minus accuracy at lr >= 1.5: >= {_pts(worst_gap):.1f}"
+
+
+def _leaky_never_dead(data):
+    cells = [c for c in data["main"]["settings"] if c["activation"] == "leaky_relu"]
+    worst = max((v for c in cells for v in c["dead"] if v is not None), default=0.0)
+    return worst == 0.0, abs(_pts(worst)), f"largest dead fraction of a Leaky ReLU run: {worst!r}"
+
+
+def _leaky_off(data):
+    off = E.mean_of(_dead(data, "leaky_relu", 2.0), "off")
+    h, m = _at_least(_pts(off), 20.0)
+    return h, m, f"Leaky ReLU (0.01), lr 2: {_pts(off):.1f} % off"
+
+
+def _leaky_no_rescue(data):
+    parts, det = [], []
+    for lr in (1.5, 2.0):
+        d, se = E.paired_stats(_dead(data, "leaky_relu", lr)["acc"], _dead(data, "relu", lr)["acc"])
+        parts.append(_at_least(_pts(2 * se - d), 0.0))
+        det.append(f"lr {lr:g}: leaky - relu {_pts(d):+.1f} ± {_pts(se):.1f} (paired SE)")
+    h, m = _both(*parts)
+    return h, m, "; ".join(det)
+
+
+def _leaky02_no_rescue(data):
+    drop = E.mean_of(_dead(data, "leaky_relu", 0.3, 0.2), "acc") - E.mean_of(
+        _dead(data, "leaky_relu", 1.5, 0.2), "acc")
+    n3 = _n_div(_dead(data, "leaky_relu", 3.0, 0.2))
+    h, m = _at_least(_pts(drop), 10.0)
+    return h and n3 == 5, m, f"accuracy lr 0.3 minus lr 1.5: {_pts(drop):.1f}; diverged at 3: {n3}/5"
+
+
+def _elu_diverges_first(data):
+    e, r = _n_div(_dead(data, "elu", 1.0)), _n_div(_dead(data, "relu", 1.0))
+    acc = E.mean_of(_dead(data, "relu", 1.0), "acc")
+    h, m = _at_least(_pts(acc), 85.0)
+    return h and e == 5 and r == 0, m, f"lr 1: ELU {e}/5 diverged, ReLU {r}/5, ReLU {_pts(acc):.1f} %"
+
+
+def _small_lr_fixes(data):
+    cells = [c for c in data["main"]["settings"] if c["lr"] == 0.3]
+    worst = min(E.mean_of(c, "acc") for c in cells)
+    n = sum(_n_div(c) for c in cells)
+    h, m = _at_least(_pts(worst), 85.0)
+    return h and n == 0, m, f"lr 0.3: lowest mean accuracy {_pts(worst):.1f} %, {n} diverged"
+
+
+def _early_damage(data):
+    tr = data["main"]["trace"]["relu"]
+    h, m = _at_least(_pts(tr[5]), _pts(tr[-1]) / 2)
+    return h, m, f"ReLU off after 5 epochs {_pts(tr[5]):.1f} %, at the end {_pts(tr[-1]):.1f} %"
+
+
+def _units_revive(data):
+    init = float(np.mean(data["main"]["init_off"]["relu"]))
+    after = E.mean_of(_dead(data, "relu", 0.3), "off")
+    h, m = _at_least(_pts(init - after), 0.0)
+    return h and m > 0, m, f"ReLU off at init {_pts(init):.1f} %, after training at 0.3 {_pts(after):.1f} %"
+
+
+# ------------------------------------------------------------------------------------------------
+# 06_exercises, exercise 1
+# ------------------------------------------------------------------------------------------------
+def _budget(data):
+    fast, slow = _dead(data, "relu", 2.0, epochs=300), _dead(data, "relu", 0.5, epochs=1200)
+    df, ds = E.mean_of(fast, "dead"), E.mean_of(slow, "dead")
+    af, as_ = E.mean_of(fast, "acc"), E.mean_of(slow, "acc")
+    h, m = _both(_at_least(10.0, _pts(ds)), _at_least(_pts(df), 20.0),
+                 _at_least(_pts(as_ - af), 20.0))
+    return h, m, (f"lr 2 x 300: dead {_pts(df):.1f} %, acc {_pts(af):.1f} %; "
+                  f"lr 0.5 x 1200: dead {_pts(ds):.1f} %, acc {_pts(as_):.1f} %")
+
+
+def _slopes_no_fix(data):
+    slow = E.mean_of(_dead(data, "relu", 0.5, epochs=1200), "acc")
+    cells = [_dead(data, "leaky_relu", 1.5, a) for a in (0.01, 0.1, 0.25)]
+    best = max(E.mean_of(c, "acc") for c in cells)
+    worst_dead = max((v for c in cells for v in c["dead"] if v is not None), default=0.0)
+    h, m = _at_least(_pts(slow - best), 5.0)
+    return h and worst_dead == 0.0, m, (f"best Leaky accuracy {_pts(best):.1f} % vs slow ReLU "
+                                        f"{_pts(slow):.1f} %; largest dead {worst_dead!r}")
+
+
+def _steep_leak(data):
+    n = _n_div(_dead(data, "leaky_relu", 1.5, 0.5))
+    return n >= 4, n - 4, f"alpha 0.5: {n}/5 diverged"
+
+
+# ------------------------------------------------------------------------------------------------
+# 04_ranking
+# ------------------------------------------------------------------------------------------------
+def _sigmoid_last(data):
+    ranks = E.ranking_ranks(data)
+    n = sum(r["sigmoid"] == max(r.values()) for r in ranks.values())
+    return n >= 5, n - 5, f"sigmoid last or tied for last in {n} of {len(ranks)} settings"
+
+
+def _sigmoid_spirals(data):
+    means = E.ranking_means(data)
+    acts = data["config"]["activations"]
+    gaps = [max(means["spirals", d, a] for a in acts) - means["spirals", d, "sigmoid"]
+            for d in data["config"]["depths"]]
+    h, m = _at_least(_pts(min(gaps)), 20.0)
+    return h, m, "best minus sigmoid on the spirals: " + ", ".join(f"{_pts(g):.1f}" for g in gaps)
+
+
+def _sigmoid_circles(data):
+    means = E.ranking_means(data)
+    c8, c2 = means["circles", 8, "sigmoid"], means["circles", 2, "sigmoid"]
+    h, m = _both(_at_least(65.0, _pts(c8)), _at_least(_pts(c2), 95.0))
+    return h, m, f"sigmoid on the circles: {_pts(c2):.1f} % (2 layers), {_pts(c8):.1f} % (8)"
+
+
+def _tanh_deep(data):
+    means = E.ranking_means(data)
+    best_gap = min(means["spirals", 8, a] for a in E.RECTIFIERS) - means["spirals", 8, "tanh"]
+    h, m = _at_least(_pts(best_gap), 15.0)
+    return h, m, f"worst rectifier minus tanh, spirals, 8 layers: {_pts(best_gap):.1f}"
+
+
+def _mostly_noise(data):
+    v = [x for x, _ in E.seed_pair_verdicts(data).values()]
+    n = v.count("noise")
+    return n >= 20, n - 20, (f"{v.count('holds')} hold, {v.count('reversed')} reversed, "
+                             f"{n} noise of {len(v)}")
+
+
+def _selu_elu(data):
+    a, ma = E.ranking_verdict(data, "spirals", 2, "selu", "elu")
+    b, mb = E.ranking_verdict(data, "sine", 2, "selu", "elu")
+    ok = a == "reversed" and b == "holds"
+    return ok, min(ma, mb) if ok else -min(abs(ma), abs(mb)), (
+        f"SELU > ELU: spirals-2 {a} ({ma:+.2f} SE beyond 2), sine-2 {b} ({mb:+.2f} SE beyond 2)")
+
+
+def _spread(means, task, d, acts):
+    vals = [means[task, d, a] for a in acts]
+    return max(vals) - min(vals)
+
+
+def _circles_easy(data):
+    means = E.ranking_means(data)
+    s = _spread(means, "circles", 2, data["config"]["activations"])
+    h, m = _at_least(2.5, _pts(s))
+    return h, m, f"spread on the circles, 2 layers: {_pts(s):.1f} points"
+
+
+def _spirals_shallow_gap(data):
+    means = E.ranking_means(data)
+    acts = [a for a in data["config"]["activations"] if a != "sigmoid"]
+    s = _spread(means, "spirals", 2, acts)
+    h, m = _at_least(_pts(s), 5.0)
+    return h, m, f"spread without sigmoid on the spirals, 2 layers: {_pts(s):.1f} points"
+
+
+def _no_rectifier_gap(data):
+    means = E.ranking_means(data)
+    s2, s8 = (_spread(means, "spirals", d, E.RECTIFIERS) for d in (2, 8))
+    h, m = _at_least(_pts(s2 - s8), 0.0)
+    return h, m, f"rectifier spread on the spirals: {_pts(s2):.1f} (2 layers), {_pts(s8):.1f} (8)"
+
+
+# ------------------------------------------------------------------------------------------------
+# 06_exercises, exercise 4
+# ------------------------------------------------------------------------------------------------
+def _test(data, act, k=None):
+    v = E.values(E.find(data["main"]["cells"], activation=act), "test")
+    return v if k is None else v[:k]
+
+
+def _selu_behind(data):
+    d = _test(data, "elu").mean() - _test(data, "selu").mean()
+    h, m = _at_least(_pts(d), 0.0)
+    return h and m > 0, m, f"ELU - SELU with 20 seeds: {_pts(d):+.1f} points"
+
+
+def _five_overstate(data):
+    g5 = _test(data, "elu", 5).mean() - _test(data, "selu", 5).mean()
+    g20 = _test(data, "elu").mean() - _test(data, "selu").mean()
+    h, m = _at_least(_pts(g5 - g20), 0.0)
+    return h and m > 0, m, f"ELU - SELU: {_pts(g5):+.1f} (5 seeds), {_pts(g20):+.1f} (20 seeds)"
+
+
+def _relu_leaky_noise(data):
+    out = [E.verdict(_test(data, "relu", k), _test(data, "leaky_relu", k)) for k in (5, None)]
+    m = -max(mm for _, mm in out)
+    return all(v == "noise" for v, _ in out), m, (
+        "ReLU vs Leaky ReLU: " + ", ".join(f"{v} ({mm:+.2f} SE beyond 2)" for v, mm in out))
+
+
+CLAIMS: dict[str, list[Claim]] = {
+    "dead_units": [
+        Claim("relu_dies", "ReLU ends with at least 20 % dead units on average at every learning "
+              "rate of 1.5 or more, and with at most 10 % at every learning rate up to 1.",
+              _relu_dies),
+        Claim("relu_accuracy_falls", "ReLU's training accuracy at learning rates of 1.5 or more "
+              "is at least 10 points below its best at learning rates up to 1.", _relu_acc_falls),
+        Claim("leaky_never_dead", "No Leaky ReLU run (either slope) has a single dead unit.",
+              _leaky_never_dead, "percentage points (exact)"),
+        Claim("leaky_switches_off", "At a learning rate of 2, at least 20 % of the Leaky ReLU "
+              "(α = 0.01) units are off on every training point.", _leaky_off),
+        Claim("leaky_no_rescue", "At learning rates 1.5 and 2, Leaky ReLU (α = 0.01) trains no "
+              "better than ReLU beyond twice the paired standard error over the seeds.",
+              _leaky_no_rescue),
+        Claim("steeper_leak_no_rescue", "With α = 0.2, the accuracy at a learning rate of 1.5 is "
+              "at least 10 points below that at 0.3, and every run diverges at 3.",
+              _leaky02_no_rescue),
+        Claim("elu_diverges_first", "At a learning rate of 1 every ELU run diverges, while no "
+              "ReLU run does and ReLU reaches at least 85 % training accuracy.",
+              _elu_diverges_first),
+        Claim("small_lr_fixes", "At a learning rate of 0.3 no run diverges and every variant "
+              "reaches at least 85 % training accuracy on average.", _small_lr_fixes),
+        Claim("early_damage", "In the traced ReLU run, at least half of the final share of off "
+              "units is already off after five epochs.", _early_damage),
+        Claim("units_revive", "At a learning rate of 0.3, fewer ReLU units are off after "
+              "training than at initialisation.", _units_revive),
+    ],
+    "dead_units_exercise": [
+        Claim("budget_not_amount", "ReLU at a learning rate of 0.5 for 1200 epochs ends with at "
+              "most 10 % dead units and at least 20 points more training accuracy than at 2 for "
+              "300 epochs, which ends with at least 20 % dead.", _budget),
+        Claim("slopes_no_fix", "With α = 0.01, 0.1 and 0.25 at a learning rate of 1.5 no unit "
+              "is dead, yet the accuracy stays at least 5 points below the slow ReLU run.",
+              _slopes_no_fix),
+        Claim("steep_leak_diverges", "With α = 0.5 at a learning rate of 1.5, at least 4 of the "
+              "5 runs diverge.", _steep_leak, "runs"),
+    ],
+    "ranking": [
+        Claim("sigmoid_last", "Sigmoid is last or tied for last in at least 5 of the 6 settings.",
+              _sigmoid_last, "settings"),
+        Claim("sigmoid_fails_spirals", "On the spirals, sigmoid's held-out accuracy is at least "
+              "20 points below the best activation's at both depths.", _sigmoid_spirals),
+        Claim("sigmoid_fails_deep_circles", "Sigmoid solves the circles with 2 hidden layers "
+              "(at least 95 %) but not with 8 (at most 65 %, chance is 50 %).", _sigmoid_circles),
+        Claim("tanh_fails_deep_spirals", "On the spirals with 8 hidden layers, tanh is at least "
+              "15 points behind every rectifier-like activation.", _tanh_deep),
+        Claim("ranking_mostly_noise", "At least 20 of the 30 adjacent-pair comparisons behind "
+              "the seed's ranking are within the seed-to-seed noise.", _mostly_noise,
+              "comparisons"),
+        Claim("selu_elu_both_ways", "SELU is clearly worse than ELU on the spirals with 2 hidden "
+              "layers and clearly better on the sine with 2 hidden layers.", _selu_elu,
+              "standard errors beyond 2"),
+        Claim("circles_easy", "With 2 hidden layers every activation solves the circles: best "
+              "and worst differ by at most one held-out point (2.5 %).", _circles_easy),
+        Claim("spirals_shallow_gap", "With 2 hidden layers on the spirals, the activations "
+              "differ by at least 5 points even without sigmoid.", _spirals_shallow_gap),
+        Claim("depth_no_rectifier_gap", "Among the six rectifier-like activations, the spread "
+              "on the spirals is not larger with 8 hidden layers than with 2.",
+              _no_rectifier_gap),
+    ],
+    "ranking_20_seeds": [
+        Claim("selu_behind_elu", "With 20 seeds SELU is still behind ELU on the spirals.",
+              _selu_behind),
+        Claim("five_seeds_overstate", "The gap between SELU and ELU is smaller with 20 seeds "
+              "than with the first 5.", _five_overstate),
+        Claim("relu_leaky_noise", "ReLU and Leaky ReLU are within the noise with 5 and with 20 "
+              "seeds.", _relu_leaky_noise, "standard errors below 2"),
+    ],
+}
