@@ -481,14 +481,19 @@ def load(name: str, *, recompute: bool | None = None) -> dict:
 # ------------------------------------------------------------------------------------------------
 # Provenance
 # ------------------------------------------------------------------------------------------------
+_CODE_MODULES = ("mlp", "datasets", "experiments", "claims", "display")
+
+
 def _git_commit() -> str | None:
+    """The commit of the code the results depend on; "+modified" if that code has local edits."""
     try:
         root = Path(__file__).resolve().parents[2]
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=root,
+        deps = ["src/activations.py"] + [f"src/afbook/{m}.py" for m in _CODE_MODULES]
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *deps], cwd=root,
                                capture_output=True, text=True, check=True).stdout.strip()
-        return sha + ("+modified-src" if dirty else "")
+        return sha + ("+modified" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return None
 
