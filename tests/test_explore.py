@@ -240,3 +240,17 @@ def test_softmax_live_frames_change_with_temperature():
     before = img.value
     t.value = 3.0
     assert img.value != before and img.value[:4] == b"\x89PNG"
+
+
+def test_live_frame_after_returning_to_an_x_range_matches_a_fresh_one():
+    # backgrounds are cached per x range with their layout: returning to one must not shift curves
+    a = explore.explore("elu", alpha=(0.1, 2.0))
+    *sliders, img = a.widget().children
+    sliders[1].value = 10.0
+    sliders[1].value = 0.25
+    sliders[0].value = 0.7          # a new parameter value at ×0.25
+    sliders[1].value = 1.0          # back to the first x range (cached background), new curve
+    b = explore.explore("elu", alpha=(0.1, 2.0))
+    b_sliders = b.widget().children[:-1]
+    b_sliders[0].value = 0.7
+    assert np.array_equal(_pixels(img.value), _pixels(b.widget().children[-1].value))

@@ -274,31 +274,40 @@ class Explorer(HTMLDisplay):
 class _Blit:
     """Redraw only ``artists`` of ``fig`` over a saved background (matplotlib blitting).
 
-    :meth:`png` draws the whole figure once after :meth:`invalidate` (axes, ticks, everything not
-    in ``artists``), keeps that background, and afterwards restores it and draws just the artists:
-    a live frame then costs a few milliseconds. Transparent background, as ``plotting.png_bytes``.
+    :meth:`png` draws the whole figure once per background key (axes, ticks, everything not in
+    ``artists``) and keeps that background; afterwards it restores it and draws just the
+    artists: a live frame then costs a few milliseconds. :meth:`use` selects the key (e.g. the
+    x range), so returning to a range seen before needs no full draw. Transparent background, as
+    ``plotting.png_bytes``.
     """
 
     def __init__(self, fig, artists):
-        self.fig, self.artists, self._bg = fig, list(artists), None
+        self.fig, self.artists = fig, list(artists)
+        self._key, self._bgs = None, {}
         for a in self.artists:
             a.set_animated(True)
         for ax in fig.axes:
             ax.patch.set_alpha(0.0)
         fig.patch.set_alpha(0.0)
 
-    def invalidate(self):
-        self._bg = None
+    def use(self, key):
+        self._key = key
 
     def png(self):
         from PIL import Image
 
         canvas = self.fig.canvas
-        if self._bg is None:
+        saved = self._bgs.get(self._key)
+        if saved is None:
             canvas.draw()
-            self._bg = canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            canvas.restore_region(self._bg)
+            self._bgs[self._key] = (canvas.copy_from_bbox(self.fig.bbox),
+                                    [ax.get_position() for ax in self.fig.axes])
+        else:  # the background and the axes' places (the layout) of that key
+            bg, places = saved
+            for ax, place in zip(self.fig.axes, places):
+                ax.set_position(place)
+                ax.set_in_layout(True)  # set_position takes an axes out of the layout engine
+            canvas.restore_region(bg)
         for a in self.artists:
             self.fig.draw_artist(a)
         size = canvas.get_width_height(physical=True)
@@ -463,21 +472,26 @@ def explore(name, x=(-5, 5), max_frames=48, **params):
             for ax in ax2:
                 P.style_axes(ax, lo, hi)
             head = f2.suptitle("", fontsize=11)
-            live.update(axes=ax2, lines=ln2, ref=rl2, title=head, blit=_Blit(f2, [*ln2, head]), span=None)
+            live.update(axes=ax2, lines=ln2, ref=rl2, title=head, blit=_Blit(f2, [*ln2, head]), span=None, ylim={})
         *vals, zoom = values
         a, b = _zoomed(lo, hi, zoom)
         p = with_values(vals)
         live["title"].set_text(P.title_with_params(act, p) + "   (dashed grey: " + ref_text + ")")
-        if live["span"] != (a, b):
+        if live["span"] != (a, b):  # another x range: its axes, reference curve and y limits
             rx, ry, rdy = P.curve_data(act, a, b, ref_params, 400)
             live["ref"][0].set_data(rx, ry)
             if has_d:
                 live["ref"][1].set_data(rx, rdy)
             for ax in live["axes"]:
                 ax.set_xlim(a, b)
-            fixed_ylim(live["axes"], a, b, 400)
+            if (a, b) in live["ylim"]:  # seen before: limits and background from the cache
+                for ax, lim in zip(live["axes"], live["ylim"][(a, b)]):
+                    ax.set_ylim(lim)
+            else:
+                fixed_ylim(live["axes"], a, b, 400)
+                live["ylim"][(a, b)] = [ax.get_ylim() for ax in live["axes"]]
             live["span"] = (a, b)
-            live["blit"].invalidate()
+            live["blit"].use((a, b))
         x_, y, dy = P.curve_data(act, a, b, p, 1000)
         live["lines"][0].set_data(x_, y)
         if has_d:
