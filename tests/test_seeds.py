@@ -4,6 +4,8 @@ Article 002 prints sigmoid, ReLU and leaky ReLU (0.01) with '%.1f'. Article 001 
 function with x >= 0 in its formula but x > 0 in its code. Article 000's NumPy code, restored where
 the page lost characters, computes the library's functions wherever it does not overflow.
 """
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import special as sp
@@ -87,6 +89,15 @@ def test_article_000_softmax_works_on_rows():
     np.testing.assert_allclose(sources.softmax_000(z), sp.softmax(z, axis=1), rtol=1e-14)
     with pytest.raises(np.exceptions.AxisError):
         sources.softmax_000(z[0])              # a single vector has no axis 1
+
+
+def test_every_article_is_in_the_bibliography():
+    from pybtex.database import parse_file
+
+    bib = Path(__file__).resolve().parents[1] / "references.bib"
+    entries = parse_file(str(bib), bib_format="bibtex").entries
+    for number, key in sources.ARTICLES.items():
+        assert f"Source article {number}" in entries[key].fields["note"], key
 
 
 def test_the_restored_lines_are_the_functions_code():

@@ -1,15 +1,16 @@
 """The source articles of the course: their code and their printed outputs, in one place.
 
-The chapters start from three web articles on activation functions, numbered as in the text:
+The chapters start from three web articles on activation functions, numbered as in the text and
+described on the book's page "Sources of this course" (``sources.md``); :data:`ARTICLES` gives the
+bibliography key of each (cite them with ``{cite}`key```):
 
-====  ========================================================================================
-000   "ニューラルネットワークにおける一般的な活性化関数" (Japanese, 2023): NumPy code for
-      sigmoid, hard sigmoid, swish, ReLU, ELU, leaky ReLU, SELU, tanh, GELU and softmax.
-001   "ラビットチャレンジ - 深層学習 Day1 Section2 活性化関数" (Japanese, Qiita): step,
-      sigmoid and ReLU.
-002   A Chinese tutorial on the sigmoid (Python社区): sigmoid, ReLU and leaky ReLU on single
-      numbers, with the lines they print.
-====  ========================================================================================
+====  ==============================  ==============================================================
+000   source_ja_common_activations    NumPy code for sigmoid, hard sigmoid, swish, ReLU, ELU, leaky
+                                      ReLU, SELU, tanh, GELU and softmax
+001   source_qiita_rabbit_challenge   step, sigmoid and ReLU
+002   source_zh_sigmoid_tutorial      sigmoid, ReLU and leaky ReLU on single numbers, with the lines
+                                      they print
+====  ==============================  ==============================================================
 
 The functions below are the articles' code as published, named ``<function>_<article>``. Where the
 published text lost characters (the page dropped ``<`` and ``*``), the code is restored with the
@@ -25,11 +26,16 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["AS_PRINTED", "PRINTED_002", "Printed", "print_line", "printed", "reproduces",
+__all__ = ["ARTICLES", "AS_PRINTED", "PRINTED_002", "Printed", "print_line", "printed", "reproduces",
            "sigmoid_000", "hard_sigmoid_000", "swish_000", "relu_000", "elu_000", "lrelu_000",
            "selu_000", "tanh_000", "gelu_000", "softmax_000",
            "step_001", "step_formula_001", "sigmoid_001", "relu_001",
            "sig_002", "relu_002", "leaky_relu_002"]
+
+
+#: Article number -> its key in references.bib.
+ARTICLES = {"000": "source_ja_common_activations", "001": "source_qiita_rabbit_challenge",
+            "002": "source_zh_sigmoid_tutorial"}
 
 
 # ----------------------------------------------------------------------------------------------
