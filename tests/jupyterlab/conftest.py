@@ -2,6 +2,7 @@
 token, 127.0.0.1) and one Debian chromium for the whole session."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -47,6 +48,15 @@ def context(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     yield ctx
     ctx.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    # one server, one browser and the notebooks in order: this folder runs in one process
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        skip = pytest.mark.skip(reason="tests/jupyterlab runs without pytest-xdist (make test-lab)")
+        for item in items:
+            if HERE in Path(str(item.fspath)).parents:
+                item.add_marker(skip)
 
 
 def pytest_terminal_summary(terminalreporter):
