@@ -1,5 +1,7 @@
 """Static checks of the committed notebook outputs (fast; nbval re-runs them separately)."""
+import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,14 +16,49 @@ def _outputs(nb):
             yield i, out
 
 
+def _code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def _calls(source: str):
+    """Every call in a code cell (IPython magics and shell lines left out)."""
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    return [n for n in ast.walk(ast.parse("\n".join(lines))) if isinstance(n, ast.Call)]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_glued_numbers_are_python_numbers(path):
-    # myst-nb formats {glue:text}`x:.3f` by parsing text/plain; NumPy 2 writes np.float64(...) there,
-    # which fails the -W build only at the end of `make test`. Glue float(x) instead.
+def test_the_setup_cell_comes_first_and_nothing_sets_blas_variables(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
-    bad = [(i, out["metadata"]["scrapbook"]["name"]) for i, out in _outputs(nb)
-           if str(out.get("data", {}).get("application/papermill.record/text/plain", "")).startswith("np.")]
-    assert not bad, f"glue a Python number, not a NumPy scalar (cell, name): {bad}"
+    cells = _code_cells(nb)
+    first = cells[0]
+    assert any(ast.unparse(c.func) == "book.setup" for c in _calls("".join(first["source"]))), \
+        "the first code cell must call book.setup()"
+    assert {"hide-input", "remove-input"} & set(first.get("metadata", {}).get("tags", [])), \
+        "tag the setup cell hide-input (or remove-input)"
+    blas = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+            and re.search(r"\b(OPENBLAS|OMP|MKL)_\w+", "".join(c["source"]))]
+    assert not blas, f"cells that set BLAS/OpenMP variables (book.setup() sets the threads): {blas}"
+
+
+DISPLAY_OBJECTS = {"Markdown", "HTML", "Image"}      # what myst_nb's glue may still glue directly
+
+
+def _bare_glue(call: ast.Call) -> bool:
+    """A myst_nb ``glue(name, value)`` whose value is not an IPython display object."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "glue"):
+        return False
+    value = call.args[1] if len(call.args) > 1 else None
+    return not (isinstance(value, ast.Call) and ast.unparse(value.func).split(".")[-1] in DISPLAY_OBJECTS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_numbers_are_glued_as_the_reader_sees_them(path):
+    # book.glue(name, value, spec) glues the formatted text; a bare myst_nb glue of a float would
+    # put its full precision (or a NumPy scalar repr) into the committed output.
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    bare = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and "".join(c["source"]).strip()
+            and any(_bare_glue(n) for n in _calls("".join(c["source"])))]
+    assert not bare, f"cells that glue(...) a value instead of book.glue(name, value, spec): {bare}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
