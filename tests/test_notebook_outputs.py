@@ -1,4 +1,4 @@
-"""Static checks of the committed notebook outputs (fast; nbval re-runs them separately)."""
+"""Static checks of the notebooks, their code and committed outputs (fast; nbval re-runs them separately)."""
 import ast
 import json
 import re
