@@ -1,24 +1,16 @@
 """Site-wide checks: internal links, file:// reading, offline search, dark mode, phone layout."""
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 
 import pytest
 from PIL import Image
 
-from afx_browser import (HAVE_SITE, NO_SITE, PAGES, PHONE, REPO, REPORT, SITE, Recorder, is_local, redirect_target,
+from afx_browser import (HAVE_SITE, NO_SITE, PAGES, PHONE, REPORT, SITE, Recorder, is_local, redirect_target,
                          screenshot_path, wait_mathjax)
 
 pytestmark = pytest.mark.skipif(not HAVE_SITE, reason=NO_SITE)
-
-
-def _linkcheck():
-    spec = importlib.util.spec_from_file_location("afx_linkcheck", REPO / "tools" / "linkcheck.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _chapter_page() -> str:
@@ -31,11 +23,12 @@ def _chapter_page() -> str:
     return (with_math or PAGES)[0]
 
 
-def test_no_broken_internal_links():
-    broken, external = _linkcheck().check(SITE)
-    REPORT["notes"].append(f"links: {len(broken)} broken internal, {len(external)} distinct external "
-                           f"(listed by `python tools/linkcheck.py`)")
-    assert not broken, "broken internal links or anchors:\n" + "\n".join(broken)
+def test_no_broken_internal_links(load_tool):
+    problems, external = load_tool("check_site").check(SITE)
+    REPORT["notes"].append(f"links: {sum(map(len, problems.values()))} problems on {len(problems)} pages, "
+                           f"{len(external)} distinct external links (listed by `python tools/check_site.py --external`)")
+    assert not problems, "broken internal links, anchors or external loads:\n" + "\n".join(
+        f"{page}: {item}" for page, found in problems.items() for item in found)
 
 
 def test_root_redirect_target_exists():
