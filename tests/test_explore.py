@@ -254,3 +254,27 @@ def test_live_frame_after_returning_to_an_x_range_matches_a_fresh_one():
     b_sliders = b.widget().children[:-1]
     b_sliders[0].value = 0.7
     assert np.array_equal(_pixels(img.value), _pixels(b.widget().children[-1].value))
+
+
+@pytest.mark.parametrize("name, kw", [
+    ("elu", {"alpha": (0.1, 2.0)}), ("softplus", {"beta": (0.5, 5.0), "x": (-2, 2)}),
+    ("leaky_relu", {"alpha": (0.0, 1.0), "x": (-3, 3)}), ("threshold", {"threshold": (-1.0, 1.0)}),
+])
+def test_live_layout_keeps_tick_labels_inside_their_panel(name, kw):
+    # the live figure has a fixed layout (no layout engine per frame): at every x range, each
+    # panel with its tick labels and titles stays inside the figure and off the other panel
+    try:
+        e = explore.explore(name, **kw)
+    except (TypeError, ValueError) as exc:
+        pytest.skip(f"{name}: {exc}")
+    *sliders, img = e.widget().children
+    state = e._live_render.state
+    fig = state["axes"][0].figure
+    for zoom in explore.ZOOMS:
+        sliders[-1].value = zoom
+        renderer = fig.canvas.get_renderer()
+        boxes = [ax.get_tightbbox(renderer) for ax in state["axes"]]
+        for b in boxes:
+            assert b.x0 >= 0 and b.y0 >= 0 and b.x1 <= fig.bbox.x1 and b.y1 <= fig.bbox.y1, (zoom, b.extents)
+        for b1, b2 in zip(boxes, boxes[1:]):
+            assert b1.x1 <= b2.x0, (zoom, b1.extents, b2.extents)
