@@ -208,3 +208,12 @@ def test_a_failing_claim_is_loud():
         C.check("ranking_20_seeds", data)
     with pytest.raises(ValueError, match="no claims"):
         C.evaluate("nope", data)
+
+
+def test_choosing_guide_names_the_initialisers_of_the_table():
+    nb = json.loads((ROOT / "chapters/choosing/01_choosing.ipynb").read_text(encoding="utf-8"))
+    glued = {out["metadata"]["scrapbook"]["name"]: out["data"]["application/papermill.record/text/plain"]
+             for cell in nb["cells"] if cell["cell_type"] == "code"
+             for out in cell.get("outputs", []) if "scrapbook" in out.get("metadata", {})}
+    for name in ("relu", "tanh", "selu"):
+        assert glued[f"init_{name}"] == E.init_title(name)

@@ -40,9 +40,10 @@ from afbook.display import HTMLDisplay, fmt
 from afbook.mlp import MLP, epochs_to_target, fit_stacked
 
 __all__ = [
-    "INITIALISATION", "recommended_init", "init_table", "inactive_fraction", "train_on_task",
-    "train_seeds", "Table", "mean_std", "EXPERIMENTS", "run", "load", "results_dir", "provenance",
-    "provenance_note", "values", "find", "paired_stats", "verdict", "SCHEMA",
+    "INITIALISATION", "recommended_init", "init_title", "init_table", "inactive_fraction",
+    "train_on_task", "train_seeds", "Table", "mean_std", "EXPERIMENTS", "run", "load",
+    "results_dir", "provenance", "provenance_note", "values", "find", "paired_stats", "verdict",
+    "SCHEMA",
 ]
 
 SCHEMA = 1
@@ -97,9 +98,14 @@ def recommended_init(activation: str) -> str:
     return INITIALISATION[activation][0]
 
 
+def init_title(activation: str) -> str:
+    """The display name of :func:`recommended_init` (``"He normal"``), for tables and prose."""
+    return _INIT_TITLES[recommended_init(activation)]
+
+
 def init_table(names: Sequence[str]) -> "Table":
     """The initialisation of each activation in ``names``, rendered from :data:`INITIALISATION`."""
-    rows = [[A.get(n).title, _INIT_TITLES[recommended_init(n)], INITIALISATION[n][1]] for n in names]
+    rows = [[A.get(n).title, init_title(n), INITIALISATION[n][1]] for n in names]
     return Table(["activation", "initialiser", "why"], rows,
                  caption="Initialisation of each activation (afbook.experiments.INITIALISATION)")
 
