@@ -19,13 +19,14 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NOTEBOOKS  = $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' | sort)
 NB        ?=
 
-.PHONY: help install lock book test test-lib test-notebooks test-notebooks-baseline test-build test-browser chromium bench execute linkcheck clean distclean
+.PHONY: help install lock results book test test-lib test-notebooks test-notebooks-baseline test-build test-browser chromium bench execute linkcheck clean distclean
 
 help:
 	@echo "make book       build the site into _build/html (installs .venv and node_modules when needed)"
 	@echo "make test       library/tool tests, strict nbval on every notebook, the -W build, browser tests"
 	@echo "make execute    re-run notebooks in place (NB=chapters/x/01_y.ipynb for one)"
 	@echo "make lock       upgrade the locked requirements.txt from requirements.in, then make execute"
+	@echo "make results    re-run the chaotic experiments and store them in results/ (NAMES=ranking for one)"
 	@echo "make bench      run benchmarks/run.py"
 	@echo "make linkcheck  check external links (needs internet; not part of make test)"
 	@echo "make clean      remove the build; make distclean also removes .venv and node_modules"
@@ -114,6 +115,12 @@ chromium:
 	fi
 
 # --- other tasks -----------------------------------------------------------------------------------
+# Chaotic experiments are stored as data (results/*.json, see CONTRIBUTING): regenerate them after a
+# change of their code or config (NAMES=ranking for one), then make execute and commit both.
+NAMES ?=
+results: $(PY_STAMP)
+	$(PY) tools/make_results.py $(NAMES)
+
 bench: $(PY_STAMP)
 	$(PY) benchmarks/run.py
 
