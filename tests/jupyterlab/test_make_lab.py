@@ -37,4 +37,29 @@ def test_lab_server_command_is_local_and_offline():
     for flag in ("--ip=127.0.0.1", "--no-browser", "--IdentityProvider.token=", "--LabApp.news_url=None",
                  "NeverCheckForUpdate", "--LabApp.extension_manager=readonly", f"--ServerApp.root_dir={REPO / 'chapters'}"):
         assert flag in cmd, flag
-    assert cmd.split()[0] == str(Path(sys.executable).parent / "jupyter-lab")
+    assert cmd.split()[:3] == [sys.executable, str(REPO / "tools" / "lab.py"), "--serve"]
+
+
+def test_kernel_websockets_send_without_nagle_delay(monkeypatch):
+    # `tools/lab.py --serve` makes every kernel websocket set TCP_NODELAY before it opens
+    import asyncio
+
+    sys.path.insert(0, str(REPO / "tools"))
+    import lab
+    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+
+    calls = []
+
+    async def original_open(self, kernel_id):
+        calls.append(("open", kernel_id))
+
+    monkeypatch.setattr(KernelWebsocketHandler, "open", original_open)
+    handler = lab.without_nagle()
+    assert lab.without_nagle().open is handler.open          # patched once only
+
+    class Fake:
+        def set_nodelay(self, value):
+            calls.append(("nodelay", value))
+
+    asyncio.run(handler.open(Fake(), "k1"))
+    assert calls == [("nodelay", True), ("open", "k1")]
