@@ -353,7 +353,8 @@ class Quiz(HTMLDisplay):
         self.questions, self.answers, self.source = questions, answers, source
         self.title = data.get("title")
         base = os.path.splitext(os.path.basename(str(source)))[0]
-        self.id = make_id("quiz", base, json.dumps([data, ids], sort_keys=True))
+        content = {k: v for k, v in data.items() if k != "$schema"}  # naming the schema changes nothing
+        self.id = make_id("quiz", base, json.dumps([content, ids], sort_keys=True))
         super().__init__(self._build_html(), self._build_text())
 
     def _build_html(self):
