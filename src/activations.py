@@ -164,7 +164,8 @@ class Activation:
                  zero_centred: bool | None = None,
                  self_normalising: bool = False, minimum_bracket: tuple | None = None,
                  example_params: dict | None = None, constraint: Callable | None = None,
-                 param_derivatives: dict | None = None, notes: str = ""):
+                 param_derivatives: dict | None = None, notes: str = "",
+                 jumps: Callable | None = None, kinks: Callable | None = None):
         for what, value, allowed in (("family", family, FAMILIES), ("smoothness", smoothness, _SMOOTHNESS),
                                      ("saturating", saturating, _SATURATING),
                                      ("kind", kind, ("elementwise", "vector"))):
@@ -196,6 +197,7 @@ class Activation:
         self.frameworks = MappingProxyType(dict(frameworks))
         self.params = tuple(params)
         self.notes = notes
+        self._jumps, self._kinks = jumps, kinks
         self.defaults = MappingProxyType({p.name: p.default for p in self.params if not p.required})
         self.example_params = MappingProxyType(dict(self.defaults) | dict(example_params or {}))
         sig = [inspect.Parameter("x", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
@@ -318,6 +320,17 @@ class Activation:
     def range(self) -> tuple[float, float]:
         """Infimum and supremum of f at ``example_params``."""
         return self.range_for(**self.example_params)
+
+    def breaks(self, **params) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """``(jumps, kinks)`` for the given parameters (defaults and examples filled in): the sorted
+        points where f itself jumps, and those where f′ jumps (f has a corner, or jumps). Empty for
+        smooth functions and for vector activations. Figures break their lines there instead of
+        drawing a vertical segment.
+        """
+        p = self.bind(params, where=f"{self.name}.breaks")
+        jumps = {float(v) for v in self._jumps(**p)} if self._jumps else set()
+        kinks = {float(v) for v in self._kinks(**p)} if self._kinks else set()
+        return tuple(sorted(jumps)), tuple(sorted(kinks | jumps))
 
     def range_for(self, **params) -> tuple[float, float]:
         """Infimum and supremum of f for the given parameters (defaults filled in)."""
@@ -525,6 +538,7 @@ def _d_step(x, at_zero):
 
 @_register(
     title="Step (Heaviside)", family="other",
+    jumps=lambda at_zero: (0.0,),
     formula=r"H(x) = \begin{cases} 1 & x > 0 \\ h_0 & x = 0 \\ 0 & x < 0 \end{cases}",
     derivative_formula=r"H'(x) = 0 \quad (x \ne 0;\ \text{taken as } 0 \text{ at } x = 0)",
     summary="fires 1 above the threshold and 0 below; the perceptron's activation",
@@ -621,6 +635,7 @@ def _d_hard_sigmoid(x, slope):
 
 @_register(
     title="Hard sigmoid", family="sigmoid",
+    kinks=lambda slope: (-0.5 / slope, 0.5 / slope),
     formula=r"\operatorname{hard\_sigmoid}(x) = \min\bigl(1, \max(0,\ s\,x + \tfrac12)\bigr)",
     derivative_formula=r"\operatorname{hard\_sigmoid}'(x) = \begin{cases} s & |x| < \frac{1}{2s} \\ 0 & \text{otherwise} \end{cases}",
     summary="a piecewise-linear sigmoid: a ramp of slope s clipped to [0, 1]",
@@ -768,6 +783,7 @@ def _d_hard_swish(x):
 
 @_register(
     title="Hard swish", family="sigmoid",
+    kinks=lambda: (-3.0, 3.0),
     formula=r"\operatorname{hard\_swish}(x) = x\,\frac{\operatorname{ReLU6}(x + 3)}{6}",
     derivative_formula=r"\operatorname{hard\_swish}'(x) = \begin{cases} 0 & x \le -3 \\ \frac{2x + 3}{6} & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}",
     summary="a piecewise-quadratic swish without exponentials, for mobile networks",
@@ -871,6 +887,7 @@ def _check_min_max(fname, min_val, max_val):
 
 @_register(
     title="Hard tanh", family="tanh",
+    kinks=lambda min_val, max_val: (min_val, max_val),
     formula=r"\operatorname{hard\_tanh}(x) = \min\bigl(\text{max\_val}, \max(\text{min\_val}, x)\bigr)",
     derivative_formula=r"\operatorname{hard\_tanh}'(x) = \begin{cases} 1 & \text{min\_val} < x < \text{max\_val} \\ 0 & \text{otherwise} \end{cases}",
     summary="the identity clipped to [−1, 1]: a piecewise-linear tanh",
@@ -963,6 +980,7 @@ _LAMBD = Param("lambd", 0.5, "threshold λ ≥ 0 (PyTorch spells it lambd)", low
 
 @_register(
     title="Soft shrink", family="tanh",
+    kinks=lambda lambd: (-lambd, lambd),
     formula=r"\operatorname{soft\_shrink}_\lambda(x) = \begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda \\ 0 & \text{otherwise} \end{cases}",
     derivative_formula=r"\operatorname{soft\_shrink}_\lambda'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
     summary="soft thresholding: zero inside [−λ, λ], shifted towards 0 outside",
@@ -985,6 +1003,7 @@ def soft_shrink(x, lambd=0.5):
 
 @_register(
     title="Hard shrink", family="tanh",
+    jumps=lambda lambd: (-lambd, lambd) if lambd > 0 else (),
     formula=r"\operatorname{hard\_shrink}_\lambda(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
     derivative_formula=r"\operatorname{hard\_shrink}_\lambda'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| < \lambda \end{cases}",
     summary="hard thresholding: zero inside [−λ, λ], the identity outside",
@@ -1008,6 +1027,7 @@ def hard_shrink(x, lambd=0.5):
 # --------------------------------------------------------------------------------------
 @_register(
     title="ReLU", family="relu",
+    kinks=lambda: (0.0,),
     formula=r"\operatorname{ReLU}(x) = \max(0, x)",
     derivative_formula=r"\operatorname{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
     summary="the rectified linear unit: the identity for positive inputs, 0 otherwise",
@@ -1028,6 +1048,7 @@ def relu(x):
 
 @_register(
     title="ReLU6", family="relu",
+    kinks=lambda: (0.0, 6.0),
     formula=r"\operatorname{ReLU6}(x) = \min\bigl(\max(0, x), 6\bigr)",
     derivative_formula=r"\operatorname{ReLU6}'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
     summary="ReLU capped at 6, robust under low-precision arithmetic",
@@ -1077,6 +1098,7 @@ _LEAKY_FACTS = dict(
 
 @_register(
     title="Leaky ReLU", **_LEAKY_FACTS,
+    kinks=lambda alpha: (0.0,) if alpha != 1 else (),
     formula=r"\operatorname{LeakyReLU}_\alpha(x) = \begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}",
     derivative_formula=r"\operatorname{LeakyReLU}_\alpha'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
     summary="ReLU with a small fixed slope α for negative inputs, so no unit can die",
@@ -1099,6 +1121,7 @@ def leaky_relu(x, alpha=0.01):
 
 @_register(
     title="PReLU", **_LEAKY_FACTS,
+    kinks=lambda alpha: (0.0,) if alpha != 1 else (),
     formula=r"\operatorname{PReLU}_\alpha(x) = \begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}",
     derivative_formula=r"\frac{\partial}{\partial x} = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases},\quad \frac{\partial}{\partial \alpha} = \min(0, x)",
     summary="leaky ReLU whose slope α is learned with the weights",
@@ -1140,6 +1163,7 @@ def _d_rrelu(x, lower, upper, training, rng):
 
 @_register(
     title="RReLU", family="relu",
+    kinks=lambda lower, upper, training, rng: (0.0,),
     formula=r"\operatorname{RReLU}(x) = \begin{cases} x & x \ge 0 \\ a\,x & x < 0 \end{cases},\ a \sim U(l, u) \text{ (training)},\ a = \tfrac{l + u}{2} \text{ (evaluation)}",
     derivative_formula=r"\operatorname{RReLU}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
     summary="leaky ReLU with a random slope while training and the mean slope at test time",
@@ -1186,6 +1210,7 @@ _ALPHA_ELU = Param("alpha", 1.0, "α ≥ 0: the negative saturation value is −
 
 @_register(
     title="ELU", family="relu",
+    kinks=lambda alpha: (0.0,) if alpha != 1 else (),
     formula=r"\operatorname{ELU}_\alpha(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
     derivative_formula=r"\operatorname{ELU}_\alpha'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}",
     summary="exponential linear unit: identity above 0, a smooth exponential approach to −α below",
@@ -1248,6 +1273,7 @@ def _d_selu(x):
 
 @_register(
     title="SELU", family="relu",
+    kinks=lambda: (0.0,),
     formula=r"\operatorname{SELU}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},\ \alpha \approx 1.6733,\ \lambda \approx 1.0507",
     derivative_formula=r"\operatorname{SELU}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}",
     summary="scaled ELU whose constants make mean 0 and variance 1 an attracting fixed point",
@@ -1423,6 +1449,8 @@ def _threshold_range(threshold, value):
 
 @_register(
     title="Threshold", family="relu",
+    jumps=lambda threshold, value: (threshold,) if value != threshold else (),
+    kinks=lambda threshold, value: (threshold,),
     formula=r"\operatorname{threshold}(x) = \begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}",
     derivative_formula=r"\operatorname{threshold}'(x) = \begin{cases} 1 & x > \theta \\ 0 & x \le \theta \end{cases}",
     summary="PyTorch's generalised ReLU: x above θ, a constant v at and below it",

@@ -53,3 +53,60 @@ def test_framework_defaults_are_data():
     assert A.leaky_relu.frameworks["keras (layer)"].defaults == {"negative_slope": 0.3}
     assert A.gelu.frameworks["jax"].defaults == {"approximate": True}
     assert A.prelu.frameworks["jax"].defaults == {} and not A.prelu.frameworks["jax"].available
+
+
+# ---- jumps and kinks: where figures break their lines ---------------------------------------------
+ELEMENTWISE = A.names(kind="elementwise")
+
+
+def _sides(fn, t, params, h):
+    return fn(np.array([t - h, t + h]), **params)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_declared_jumps_and_kinks_are_real(name):
+    act = A.get(name)
+    params = dict(act.example_params)
+    jumps, kinks = act.breaks(**params)
+    for t in jumps:
+        lo, hi = _sides(act, t, params, 1e-9 * max(1.0, abs(t)))
+        assert abs(hi - lo) > 1e-6, f"{name}: declared jump at {t} but f({t}±h) = {lo}, {hi}"
+    for t in set(kinks) - set(jumps):
+        lo, hi = _sides(act.derivative, t, params, 1e-9 * max(1.0, abs(t)))
+        assert abs(hi - lo) > 1e-6, f"{name}: declared kink at {t} but f′({t}±h) = {lo}, {hi}"
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_no_undeclared_jump_or_kink(name):
+    """On a fine grid of [-10, 10], f and f′ change by a large step only across a declared point."""
+    act = A.get(name)
+    params = dict(act.example_params)
+    if name == "rrelu":
+        params["training"] = False
+    jumps, kinks = act.breaks(**params)
+    x = np.linspace(-10, 10, 200_001)           # step 1e-4: smooth parts change by < 1e-3 per step
+    for values, declared, what in ((act(x, **params), jumps, "f"), (act.derivative(x, **params), kinks, "f′")):
+        big = np.flatnonzero(np.abs(np.diff(values)) > 1e-2)
+        for i in big:
+            assert any(x[i] <= t <= x[i + 1] for t in declared), \
+                f"{name}: {what} jumps between {x[i]} and {x[i + 1]}, not declared"
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_smoothness_agrees_with_breaks(name):
+    act = A.get(name)
+    jumps, kinks = act.breaks(**act.example_params)
+    assert (act.smoothness == "discontinuous") == bool(jumps), name
+    if act.smoothness in ("C1", "Cinf"):
+        assert not kinks, name
+    if act.smoothness == "C0":
+        assert kinks, name
+
+
+def test_breaks_follow_the_parameters():
+    assert A.threshold.breaks(threshold=1.0, value=-1.0) == ((1.0,), (1.0,))
+    assert A.threshold.breaks(threshold=1.0, value=1.0) == ((), (1.0,))
+    assert A.elu.breaks(alpha=0.5) == ((), (0.0,)) and A.elu.breaks() == ((), ())
+    assert A.hard_sigmoid.breaks(slope=0.2) == ((), (-2.5, 2.5))
+    with pytest.raises(ValueError, match="slope"):
+        A.hard_sigmoid.breaks(slope=-1.0)
