@@ -557,10 +557,11 @@ def _d_step(x, at_zero):
 def step(x, at_zero=0.0):
     r"""Heaviside step: 1 for x > 0, 0 for x < 0, ``at_zero`` at x = 0.
 
-    The value at 0 is a convention. Seed 001 writes ``1 (x ≥ 0)`` in its formula but ``x > 0``
-    in its code; this library follows the code (and ``np.heaviside(x, 0)``): ``at_zero=0``.
-    The derivative is 0 wherever it exists, which is why a network of steps cannot be
-    trained by gradient descent. Rosenblatt (1958).
+    The value at 0 is a convention. The E資格 notes (source article 001, see sources.md) write
+    ``1 (x ≥ 0)`` in their formula but ``x > 0`` in their code; this library follows the code (and
+    ``np.heaviside(x, 0)``): ``at_zero=0``. The derivative is 0 wherever it exists, which is why a
+    network of steps cannot be trained by gradient descent. The threshold unit is McCulloch &
+    Pitts (1943); Rosenblatt's perceptron (1958) learned its weights.
     """
     out = (x > 0).astype(x.dtype)              # np.heaviside is ten times slower
     if at_zero:
@@ -619,7 +620,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def sigmoid(x):
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`.
 
-    Computed as :math:`e^{\min(x,0)} / (1 + e^{-|x|})`, which never overflows: the seeds'
+    Computed as :math:`e^{\min(x,0)} / (1 + e^{-|x|})`, which never overflows: the source articles'
     ``1/(1 + np.exp(-x))`` warns for x < −88.7 (float32) or x < −709.8 (float64). The
     derivative :math:`\sigma(x)\sigma(-x) = e^{-|x|}/(1+e^{-|x|})^2` keeps its relative
     accuracy where :math:`\sigma(1-\sigma)` rounds to 0. Used for backpropagation by
@@ -639,7 +640,8 @@ def _d_hard_sigmoid(x, slope):
     formula=r"\operatorname{hard\_sigmoid}(x) = \min\bigl(1, \max(0,\ s\,x + \tfrac12)\bigr)",
     derivative_formula=r"\operatorname{hard\_sigmoid}'(x) = \begin{cases} s & |x| < \frac{1}{2s} \\ 0 & \text{otherwise} \end{cases}",
     summary="a piecewise-linear sigmoid: a ramp of slope s clipped to [0, 1]",
-    params=(Param("slope", 1 / 6, "slope s of the ramp: 1/6 (PyTorch, Keras 3, JAX) or 0.2 (old Keras, seed 000)",
+    params=(Param("slope", 1 / 6, "slope s of the ramp: 1/6 (PyTorch, JAX, Keras 3; MobileNetV3), 0.2 (Theano, Keras 2, "
+                  "ONNX; the overview article), 1/4 (Gulcehre et al. 2016), 1/2 (BinaryConnect)",
                   low=0.0, low_open=True),),
     derivative=_d_hard_sigmoid, range=(0.0, 1.0), range_closed=(True, True), range_latex="[0, 1]",
     monotonic=True, smoothness="C0", odd=False, saturating="both",
@@ -873,7 +875,7 @@ def _d_tanh(x):
                 "jax": _fw("jnp.tanh(x)")},
 )
 def tanh(x):
-    r"""Hyperbolic tangent (``np.tanh``; never the seeds' ``(e^x − e^{−x})/(e^x + e^{−x})``,
+    r"""Hyperbolic tangent (``np.tanh``; never the source articles' ``(e^x − e^{−x})/(e^x + e^{−x})``,
     which is nan for |x| > 88.7 in float32). Its derivative is computed as
     :math:`4e^{-2|x|}/(1 + e^{-2|x|})^2`, accurate where :math:`1 - \tanh^2` rounds to 0.
     LeCun et al. (1998) recommend it over the sigmoid because its outputs are zero-centred."""
@@ -922,7 +924,7 @@ _TANH_SHRINK_CF = {np.dtype(np.float64): 14, np.dtype(np.float32): 8}
     derivative=lambda x: np.square(np.tanh(x)),
     range=(-_INF, _INF), range_latex=r"(-\infty, \infty)",
     monotonic=True, smoothness="Cinf", odd=True, saturating="none",
-    paper=None, year=None, used_in=("learned sparse coding (shrinkage) layers",),
+    paper=None, year=None, used_in=("rarely used; built into PyTorch (nn.Tanhshrink, from Torch7) and Keras 3",),
     ja="Tanhシュリンク関数", zh="TanhShrink 函数",
     frameworks={"pytorch": _fw("torch.nn.functional.tanhshrink(x)"),
                 "keras": _fw("keras.activations.tanh_shrink(x)"),
@@ -1227,7 +1229,7 @@ _ALPHA_ELU = Param("alpha", 1.0, "α ≥ 0: the negative saturation value is −
 )
 def elu(x, alpha=1.0):
     r"""ELU (Clevert, Unterthiner & Hochreiter 2016), computed as
-    :math:`\max(x,0) + \alpha\,\operatorname{expm1}(\min(x,0))`: no overflow (the seeds'
+    :math:`\max(x,0) + \alpha\,\operatorname{expm1}(\min(x,0))`: no overflow (the overview article's
     ``np.where(x >= 0, x, α*(np.exp(x)-1))`` evaluates ``exp`` on the positive inputs too) and
     full precision for tiny negative x. Derivative α at x = 0 (PyTorch's convention). The
     default α is 1.0 in every framework and in the paper."""
@@ -1555,7 +1557,7 @@ def softmax(x, axis=-1, temperature=1.0):
     r"""Softmax along ``axis`` with temperature T (Bridle 1990; Hinton et al. 2015 for T).
 
     Computed from the log-sum-exp with the maximum subtracted, so ``softmax([[1000, 1001,
-    1002]])`` is exact where seed 000's ``np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)``
+    1002]])`` is exact where the overview article's (000) ``np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)``
     gives nan (and raises AxisError on a 1-D vector). Limits are
     honoured: entries equal to +inf share the mass equally, −inf entries get 0; a row of all
     −inf (or containing nan) gives nan without a warning. Unlike ``scipy.special.softmax``
@@ -1689,8 +1691,9 @@ def _maxout_jac(x, k, axis):
     frameworks={"pytorch": _fw(None, instead="x.unflatten(-1, (-1, k)).amax(-1)"),
                 "keras": _fw(None),
                 "jax": _fw(None)},
-    notes="Applied to affine maps w_j·x + b_j, a maxout unit is a convex piecewise-linear function with k pieces; "
-          "monotonic here means non-decreasing in every input.",
+    notes="Applied to affine maps w_j·x + b_j, a maxout unit is a convex piecewise-linear function with k pieces. "
+          "It is non-decreasing in each of its k inputs, but not as a function of the layer input: "
+          "max(x, −x) = |x| is a maxout unit (Goodfellow et al. 2013).",
 )
 def maxout(x, k, axis=-1):
     r"""Maxout (Goodfellow et al. 2013): the maximum over consecutive groups of ``k`` entries
