@@ -271,6 +271,11 @@ def main(argv=None) -> int:
             print(f"lab --check: JupyterLab served {CHAPTERS.relative_to(REPO)}/ on 127.0.0.1, answered "
                   f"/api/status and stopped cleanly ({time.monotonic() - t0:.1f} s)")
         return 1 if problems else 0
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # Ctrl-C, even if a parent ignored it
+    signal.signal(signal.SIGTERM, interrupt)                   # kill: stop kernels and server too
     lab = Lab(port=free_port(args.port), quiet=False)
     lab.start()
     print(f"\nJupyterLab serves {lab.root} (Ctrl-C stops it). Open:\n\n    {lab.url('lab')}\n", flush=True)

@@ -31,7 +31,7 @@ Ids in the HTML come from :func:`afbook.display.make_id` (the arguments and a pe
 never random), so re-running a notebook gives identical HTML and several explorers can share a page.
 
 Live redraw (the widget view) is fast: a parameter slider redraws only the curves and the title
-over a saved background of the figure (matplotlib blitting, about 6 ms a frame instead of 60 ms);
+over a saved background of the figure (matplotlib blitting: a few ms a frame instead of ~60 ms);
 the axes are redrawn only when the x range changes. An explorer whose live sliders are its static
 controls (``compare``, and ``explore`` without parameter ranges) shows the pre-rendered static
 frames, so its redraw costs no drawing at all. Every frame is kept in a small cache.

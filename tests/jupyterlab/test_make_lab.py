@@ -63,3 +63,39 @@ def test_kernel_websockets_send_without_nagle_delay(monkeypatch):
     with pytest.raises(StopIteration):
         coro.send(None)
     assert calls == [("nodelay", True), ("open", "k1")]
+
+
+def test_lab_foreground_prints_the_url_and_stops_on_a_signal():
+    # what `make lab` runs: serve chapters/, print the URL with its token, stop kernels and
+    # server on SIGTERM (Ctrl-C takes the same path)
+    import re
+    import signal
+    import time
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, str(REPO / "tools" / "lab.py"), "--port", "0"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + 120
+        while url is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            m = re.search(r"(http://127\.0\.0\.1:\d+/)lab\?token=(\w+)", line)
+            if m:
+                url = m
+        assert url, "tools/lab.py printed no URL"
+        req = urllib.request.Request(url.group(1) + "api/status", headers={"Authorization": f"token {url.group(2)}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            assert r.status == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+        try:
+            urllib.request.urlopen(req, timeout=5)
+            raise AssertionError("the server still answers after tools/lab.py stopped")
+        except OSError:
+            pass
+    finally:
+        if proc.poll() is None:
+            proc.kill()
