@@ -411,3 +411,8 @@ CLAIMS: dict[str, list[Claim]] = {
               "seeds.", _relu_leaky_noise, "standard errors below 2"),
     ],
 }
+
+# 08_deep_networks: the claims live beside their experiment, in afbook/deep.py
+from afbook import deep as _deep  # noqa: E402
+
+CLAIMS["deep_networks"] = _deep.claims()

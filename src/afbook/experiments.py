@@ -487,7 +487,7 @@ def load(name: str, *, recompute: bool | None = None) -> dict:
 # ------------------------------------------------------------------------------------------------
 # Provenance
 # ------------------------------------------------------------------------------------------------
-_CODE_MODULES = ("mlp", "datasets", "experiments", "claims", "display")
+_CODE_MODULES = ("mlp", "datasets", "experiments", "claims", "display", "deep")
 
 
 def _git_commit() -> str | None:
@@ -623,3 +623,9 @@ def seed_pair_verdicts(data: dict, part: str = "main") -> dict:
     return {(b, w, t, d): ranking_verdict(data, t, d, b, w, part)
             for b, w in zip(SEED_ORDER[:-1], SEED_ORDER[1:])
             for t in cfg["tasks"] for d in cfg["depths"]}
+
+
+# The deep networks on the digits of 08_deep_networks: runner and config live in afbook/deep.py
+from afbook import deep as _deep  # noqa: E402  (deep imports neither experiments nor claims)
+
+EXPERIMENTS["deep_networks"] = (_deep.run_deep, _deep.CONFIG)
