@@ -19,10 +19,11 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NOTEBOOKS  = $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' | sort)
 NB        ?=
 
-.PHONY: help install lock results book test test-lib test-notebooks test-notebooks-baseline test-build test-browser chromium bench execute linkcheck clean distclean
+.PHONY: help install lock results book lab test test-lib test-notebooks test-notebooks-baseline test-build test-browser test-lab chromium bench execute linkcheck clean distclean
 
 help:
 	@echo "make book       build the site into _build/html (installs .venv and node_modules when needed)"
+	@echo "make lab        JupyterLab on chapters/ from .venv (prints the URL with its token; Ctrl-C stops it)"
 	@echo "make test       library/tool tests, strict nbval on every notebook, the -W build, browser tests"
 	@echo "make execute    re-run notebooks in place (NB=chapters/x/01_y.ipynb for one)"
 	@echo "make lock       upgrade the locked requirements.txt from requirements.in, then make execute"
@@ -78,11 +79,11 @@ book: install
 	$(PY) tools/check_site.py _build/html
 
 # --- tests (in this order) -------------------------------------------------------------------------
-test: test-lib test-notebooks test-notebooks-baseline test-build test-browser
+test: test-lib test-notebooks test-notebooks-baseline test-build test-browser test-lab
 
 # pytest-xdist: one worker per core (-n auto); nbval keeps each notebook's cells in one worker (loadscope).
 test-lib: $(PY_STAMP)
-	$(PY) -m pytest -n auto tests --ignore=tests/browser
+	$(PY) -m pytest -n auto tests --ignore=tests/browser --ignore=tests/jupyterlab
 
 # Strict nbval: every committed output must be reproduced (never the lax mode).
 NBVAL = $(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
@@ -102,10 +103,11 @@ test-notebooks-baseline: $(PY_STAMP)
 test-build: book
 
 # Browser tests of the built site; skipped cleanly while tests/browser has no test files.
+# Browser tests of the built site, on every core: a test file stays in one worker (loadfile), so each
+# page is loaded once per worker; the workers' report tables are merged at the end.
 test-browser: install
-	@if ls tests/browser/test_*.py >/dev/null 2>&1; then \
-	    $(MAKE) --no-print-directory chromium && $(PY) -m pytest tests/browser; \
-	else echo "tests/browser has no tests yet: browser tests skipped"; fi
+	@$(MAKE) --no-print-directory chromium
+	$(PY) -m pytest -p no:cacheprovider -n auto --dist loadfile tests/browser
 
 # Debian's chromium, and a small CJK font so the seeds' Japanese and Chinese quotations render in
 # the review screenshots (readers' systems bring their own CJK fonts).
@@ -113,6 +115,16 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=ja | grep -q .; then \
 	    $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium fonts-wqy-microhei; \
 	fi
+
+# The chapters in a real JupyterLab (Playwright + Debian's chromium): Run All, sliders, quiz, checker.
+test-lab: $(PY_STAMP)
+	@$(MAKE) --no-print-directory chromium
+	$(PY) -m pytest -p no:cacheprovider tests/jupyterlab
+
+# --- reading the notebooks ------------------------------------------------------------------------
+# JupyterLab from the locked environment on 127.0.0.1, serving chapters/ (tools/lab.py; Ctrl-C stops it).
+lab: $(PY_STAMP)
+	$(PY) tools/lab.py
 
 # --- other tasks -----------------------------------------------------------------------------------
 # Chaotic experiments are stored as data (results/*.json, see CONTRIBUTING): regenerate them after a
@@ -122,6 +134,7 @@ results: $(PY_STAMP)
 	$(PY) tools/make_results.py $(NAMES)
 
 bench: $(PY_STAMP)
+	@$(MAKE) --no-print-directory chromium
 	$(PY) benchmarks/run.py
 
 execute: $(PY_STAMP)
