@@ -154,3 +154,11 @@ def test_book_root_is_found_from_a_chapter_folder(tmp_path):
     assert paths.book_file("references.bib").is_file()
     with pytest.raises(FileNotFoundError, match="no-such-file"):
         paths.book_file("no-such-file.txt")
+
+
+def test_inline_script_binds_the_root_id_and_rejects_bad_names():
+    js = display.inline_script("quiz.js", "afx-quiz-x-1")
+    assert '"afx-quiz-x-1"' in js and "AFX_ROOT_ID" not in js and not js.startswith("/*")
+    for bad in ("../quiz.js", "quiz", "Quiz.JS"):
+        with pytest.raises(ValueError, match="inline_script"):
+            display.inline_script(bad, "x")

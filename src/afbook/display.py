@@ -9,15 +9,18 @@ kernel; :func:`reset_ids` starts the count again, for tests).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.resources
 import itertools
+import json
 import math
 import numbers
 import re
 
 import numpy as np
 
-__all__ = ["HTMLDisplay", "fmt", "make_id", "reset_ids"]
+__all__ = ["HTMLDisplay", "fmt", "make_id", "reset_ids", "inline_script"]
 
 
 class HTMLDisplay:
@@ -93,3 +96,20 @@ def reset_ids() -> None:
     """Start the running number of :func:`make_id` again at 1 (tests that compare two renderings)."""
     global _COUNTER
     _COUNTER = itertools.count(1)
+
+
+@functools.lru_cache(maxsize=None)
+def _static_js(name: str) -> str:
+    src = importlib.resources.files("afbook").joinpath("static", name).read_text("utf-8")
+    return src[src.index("*/") + 2:].strip()           # the code after the header comment
+
+
+def inline_script(name: str, root_id: str) -> str:
+    """``afbook/static/<name>`` (the code after its header comment), bound to the element ``root_id``.
+
+    The scripts of explorers and quizzes are real ``.js`` files; a page gets them inlined (no request,
+    works from disk), with the placeholder ``AFX_ROOT_ID`` replaced by the root element's id.
+    """
+    if not re.fullmatch(r"[a-z_]+\.js", name):
+        raise ValueError(f"inline_script: name must be a file name such as 'quiz.js', got {name!r}")
+    return _static_js(name).replace("AFX_ROOT_ID", json.dumps(root_id))

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import collections
 import html
-import importlib.resources
 import io
 import itertools
 import json
@@ -54,7 +53,7 @@ import numpy as np
 
 import activations as A
 from afbook import plotting as P
-from afbook.display import HTMLDisplay, fmt, make_id
+from afbook.display import HTMLDisplay, fmt, inline_script, make_id
 
 __all__ = ["explore", "compare", "softmax", "Explorer", "Control", "nice_grid"]
 
@@ -140,15 +139,7 @@ def _slug(text):
 
 
 def _script(root_id):
-    """static/explorer.js (the code after its header comment), bound to the root element's id."""
-    global _JS
-    if _JS is None:
-        src = importlib.resources.files("afbook").joinpath("static/explorer.js").read_text("utf-8")
-        _JS = src[src.index("*/") + 2:].strip()
-    return _JS.replace("AFX_ROOT_ID", json.dumps(root_id))
-
-
-_JS = None
+    return inline_script("explorer.js", root_id)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ import numpy as np
 import scipy.special as sp
 
 import activations as A
-from afbook.display import HTMLDisplay, make_id
+from afbook.display import HTMLDisplay, inline_script, make_id
 
 __all__ = ["QuizError", "load", "schema", "validate", "evaluate", "verify", "render", "show", "Quiz"]
 
@@ -307,15 +307,7 @@ def _speakable(text):
 # rendering
 # ----------------------------------------------------------------------------------------------
 def _script(root_id):
-    """static/quiz.js (the code after its header comment), bound to the root element's id."""
-    global _JS
-    if _JS is None:
-        src = importlib.resources.files("afbook").joinpath("static/quiz.js").read_text("utf-8")
-        _JS = src[src.index("*/") + 2:].strip()
-    return _JS.replace("AFX_ROOT_ID", json.dumps(root_id))
-
-
-_JS = None
+    return inline_script("quiz.js", root_id)
 
 _MSG = {"right": "<p><strong>Correct.</strong></p>", "wrong": "<p><strong>Not quite.</strong> Try again, or open “Show answer”.</p>",
         "missing": "<p><strong>Not quite:</strong> what you chose is right, but at least one correct choice is missing.</p>",
