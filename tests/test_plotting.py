@@ -140,3 +140,164 @@ def test_titles_name_the_chosen_parameters_only():
     assert plotting.chosen_params(A.elu, {"alpha": 1}, where="show") == {"alpha": 1.0}
     required = [p.name for p in A.threshold.params if p.required]
     assert list(plotting.chosen_params(A.threshold, {}, where="show")) == required
+
+
+# ---- discontinuities: lines break at jumps, dots mark the value taken (issue 14) -----------------
+def _segments(x, y):
+    """The drawn pieces of a line: runs of finite values between NaNs, as (x_first, x_last)."""
+    finite = np.isfinite(y)
+    pieces, start = [], None
+    for i, ok in enumerate(finite):
+        if ok and start is None:
+            start = i
+        if (not ok or i == len(y) - 1) and start is not None:
+            end = i if ok else i - 1
+            pieces.append((x[start], x[end]))
+            start = None
+    return pieces
+
+
+@pytest.mark.parametrize("name, params, jump", [
+    ("step", {}, 0.0),
+    ("hard_shrink", {}, 0.5),
+    ("hard_shrink", {}, -0.5),
+    ("threshold", {"threshold": 1.0, "value": -1.0}, 1.0),
+])
+def test_a_jump_of_f_breaks_the_line(name, params, jump):
+    act = A.get(name)
+    x, y, dy = plotting.curve_data(act, -5.0, 5.0, params)
+    assert np.isnan(y[x == jump]).all() and (x == jump).sum() == 1
+    pieces = _segments(x, y)
+    assert not any(a < jump < b for a, b in pieces)          # no segment across the jump
+    assert any(b == pytest.approx(jump, abs=1e-7) for _, b in pieces)   # reached from the left
+    assert any(a == pytest.approx(jump, abs=1e-7) for a, _ in pieces)   # and from the right
+    assert np.isnan(dy[x == jump]).all()                       # f′ jumps there too
+    filled, hollow = plotting.break_marks(act, params, -5.0, 5.0)
+    assert (jump, float(act(jump, **params))) in filled
+    assert hollow and all(t in (p[0] for p in filled) for t, _ in hollow)
+
+
+def test_step_marks_the_value_at_zero_and_both_open_ends():
+    filled, hollow = plotting.break_marks(A.step, {"at_zero": 0.5}, -1.0, 1.0)
+    assert filled == [(0.0, 0.5)] and sorted(v for _, v in hollow) == [0.0, 1.0]
+    filled, hollow = plotting.break_marks(A.step, {"at_zero": 0.0}, -1.0, 1.0)
+    assert filled == [(0.0, 0.0)] and hollow == [(0.0, 1.0)]
+
+
+@pytest.mark.parametrize("x_range", [(-5, 3), (-5, 5)])
+def test_hard_swish_derivative_reaches_its_jump_at_3_from_both_sides(x_range):
+    lo, hi = x_range
+    x, y, dy = plotting.curve_data(A.hard_swish, lo, hi, {})
+    pieces = _segments(x, dy)
+    left = [b for _, b in pieces if b < 3]
+    assert max(left) == pytest.approx(3.0, abs=1e-7)            # not cut off before x = 3
+    assert dy[np.flatnonzero(x == max(left))[0]] == pytest.approx(1.5, abs=1e-6)
+    if hi > 3:
+        right = [a for a, _ in pieces if a > 3]
+        assert min(right) == pytest.approx(3.0, abs=1e-7)
+    assert np.isfinite(y).all()                                 # f itself is continuous
+    assert 3.0 in x and -3.0 in x
+    filled, hollow = plotting.break_marks(A.hard_swish, {}, lo, hi, derivative=True)
+    assert (3.0, float(A.hard_swish.derivative(3.0))) in filled
+    assert any(t == 3.0 and v == pytest.approx(1.5, abs=1e-6) for t, v in hollow)
+    assert "f′ jumps at x = −3, 3" in plotting.show("hard_swish", x=x_range).alt
+
+
+def test_a_corner_is_exact_and_the_function_line_is_not_broken():
+    x, y, dy = plotting.curve_data(A.relu, -5.0, 5.0, {})
+    assert 0.0 in x and np.isfinite(y).all()
+    assert np.isnan(dy[x == 0.0]).all() and np.isfinite(dy[x != 0.0]).all()
+    alt = plotting.show("relu").alt
+    assert "f′ jumps at x = 0" in alt and "f jumps" not in alt
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "gelu", "silu", "softplus", "elu"])
+def test_smooth_functions_get_the_plain_grid(name):
+    act = A.get(name)
+    x, y, dy = plotting.curve_data(act, -5.0, 5.0, {})
+    assert np.array_equal(x, np.union1d(np.linspace(-5.0, 5.0, plotting.N_POINTS), [0.0]))
+    assert np.isfinite(y).all() and np.isfinite(dy).all()
+    assert plotting.break_marks(act, {}, -5.0, 5.0, derivative=True) == ([], [])
+    assert "jumps" not in plotting.show(name).alt
+
+
+def test_overlays_break_their_lines_and_say_where():
+    fig, axes = plotting.overlay_figure(2)
+    pairs = plotting.parse_items(["relu", "step"])
+    plotting.draw_overlay(fig, axes, pairs, -2.0, 2.0, True)
+    lines = [ln for ln in axes[0].get_lines() if ln.get_label() == A.step.title]
+    x, y = (np.asarray(v, float) for v in lines[0].get_data())
+    assert np.isnan(y[x == 0.0]).all() and not any(a < 0 < b for a, b in _segments(x, y))
+    alt = plotting.show_many(["relu", "step"], derivative=True).alt
+    assert "ReLU: f′ jumps at x = 0" in alt and "Step (Heaviside): f jumps at x = 0, f′ jumps at x = 0" in alt
+    assert "jumps" not in plotting.show_many(["sigmoid", "tanh"]).alt
+
+
+# ---- hand-made figures get constrained layout (issue 14: clipped labels and legends) ------------
+def _handmade(**kw):
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1], label="a legend")
+    ax.set_xlabel("x label")
+    ax.set_ylabel("y label")
+    ax.legend(bbox_to_anchor=(1.0, 1.0), loc="upper left")
+    return fig, ax
+
+
+def test_a_handmade_figure_without_layout_is_not_clipped_and_keeps_its_size():
+    fig, ax = _handmade()
+    assert fig.get_layout_engine() is None
+    png = plotting.png_bytes(fig)
+    assert plotting.png_size(png) == (400, 300)
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    for artist in (ax.get_legend(), ax.xaxis.label, ax.yaxis.label):
+        b = artist.get_window_extent(renderer)
+        assert b.x0 >= box.x0 - 0.5 and b.x1 <= box.x1 + 0.5 and b.y0 >= box.y0 - 0.5, artist
+    plt.close(fig)
+
+
+def test_figures_laid_out_by_hand_are_left_alone():
+    fig, ax = _handmade()
+    fig.subplots_adjust(left=0.3, right=0.6)
+    plotting.png_bytes(fig)
+    assert fig.get_layout_engine() is None and ax.get_position().x0 == pytest.approx(0.3)
+    plt.close(fig)
+    fig, ax = _handmade()
+    fig.tight_layout()
+    engine = fig.get_layout_engine()
+    plotting.png_bytes(fig)
+    assert fig.get_layout_engine() is engine
+    plt.close(fig)
+
+
+def test_a_figure_too_small_for_its_decorations_draws_without_a_warning():
+    import warnings
+
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    ax.plot([0, 1], [0, 1], label="a legend label far wider than the whole figure is")
+    ax.legend(bbox_to_anchor=(1.0, 1.0), loc="upper left")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = plotting.png_bytes(fig)
+    assert plotting.png_size(png) == (200, 150)
+    plt.close(fig)
+
+
+def test_library_figures_keep_their_size():
+    d = plotting.show("step")
+    assert (d.width, d.height) == tuple(round(v * plotting.DPI) for v in plotting.PAIR_SIZE)
+    one = plotting.show_many(["relu", "step"])
+    assert (one.width, one.height) == (550, 340)
+
+
+def test_axes_placed_by_hand_keep_their_place_and_draw_without_a_warning():
+    import warnings
+
+    fig = plt.figure(figsize=(3, 2))
+    ax = fig.add_axes([0.0, 0.0, 1.0, 1.0])
+    ax.plot([0, 1], [1, 0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plotting.png_bytes(fig)
+    assert fig.get_layout_engine() is None and tuple(ax.get_position().bounds) == (0.0, 0.0, 1.0, 1.0)
+    plt.close(fig)

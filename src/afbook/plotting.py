@@ -37,6 +37,7 @@ import html
 import io
 import math
 import numbers
+import warnings
 
 import matplotlib
 import numpy as np
@@ -53,7 +54,7 @@ __all__ = [
     # building blocks shared with explore and checker
     "elementwise", "check_interval", "chosen_params", "has_derivative", "title_with_params", "curve_data",
     "pair_alt", "pair_figure", "parse_items", "overlay_alt", "overlay_figure", "draw_overlay", "style_axes",
-    "pad_ylim",
+    "pad_ylim", "breaks_in", "break_marks", "draw_break_marks", "breaks_alt", "MARK_SIZE",
 ]
 
 #: Okabe & Ito (2008) palette, in the order curves use it.
@@ -192,7 +193,12 @@ def png_bytes(fig, *, quantize=True, dpi=DPI):
     """Render a matplotlib figure to small, deterministic PNG bytes (transparent background).
 
     Draws once with Agg and encodes with Pillow: colour-quantised to 64 colours and optimised
-    (``quantize=False`` keeps full colour and uses fast compression: live widgets)."""
+    (``quantize=False`` keeps full colour and uses fast compression: live widgets).
+
+    A figure without a layout engine (``plt.subplots()`` made by hand) gets constrained layout
+    first, so its labels, titles and legends are never clipped; the figure keeps its size. A
+    figure laid out by hand (``subplots_adjust``, ``tight_layout``, ``add_axes``, another engine)
+    is left as it is."""
     from PIL import Image
 
     if not isinstance(fig.canvas, FigureCanvasAgg):
@@ -202,7 +208,21 @@ def png_bytes(fig, *, quantize=True, dpi=DPI):
     for ax in fig.axes:  # transparent background, as savefig(transparent=True) would do
         ax.patch.set_alpha(0.0)
     fig.patch.set_alpha(0.0)
-    fig.canvas.draw()
+    if fig.get_layout_engine() is None and not _adjusted_by_hand(fig) and fig.axes \
+            and all(ax.get_subplotspec() is not None for ax in fig.axes):
+        fig.set_layout_engine("constrained")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.canvas.draw()
+        collapsed = any("constrained_layout not applied" in str(w.message) for w in caught)
+        for w in caught:  # other warnings are the figure's own business
+            if "constrained_layout not applied" not in str(w.message):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if collapsed:  # decorations larger than the figure: drawn as it was, without an engine
+            fig.set_layout_engine("none")
+            fig.canvas.draw()
+    else:
+        fig.canvas.draw()
     img = Image.frombuffer("RGBA", fig.canvas.get_width_height(physical=True), fig.canvas.buffer_rgba(), "raw",
                            "RGBA", 0, 1)
     out = io.BytesIO()
@@ -212,6 +232,14 @@ def png_bytes(fig, *, quantize=True, dpi=DPI):
     else:
         img.save(out, format="PNG", compress_level=1)
     return out.getvalue()
+
+
+def _adjusted_by_hand(fig):
+    """Whether the figure's subplot margins differ from matplotlib's defaults (subplots_adjust).
+    Axes placed by hand (``fig.add_axes``, no subplot spec) also keep their places."""
+    pars = fig.subplotpars
+    return any(not math.isclose(getattr(pars, k), matplotlib.rcParams[f"figure.subplot.{k}"])
+               for k in ("left", "right", "bottom", "top", "wspace", "hspace"))
 
 
 def data_uri(png):
@@ -273,11 +301,33 @@ def figure(fig, alt):
 N_POINTS = 1001
 
 
-def _xgrid(lo, hi, n=N_POINTS):
+def _xgrid(lo, hi, n=N_POINTS, points=()):
+    """``n`` points from ``lo`` to ``hi``, plus 0 and ``points`` (e.g. the break points)."""
     x = np.linspace(lo, hi, n)
-    if lo < 0 < hi:  # put 0 on the grid so kinks are drawn sharp
-        x = np.union1d(x, [0.0])
+    extra = [0.0] if lo < 0 < hi else []  # put 0 on the grid so kinks are drawn sharp
+    extra += [t for t in points if lo <= t <= hi]
+    if extra:
+        x = np.union1d(x, extra)
     return x
+
+
+def _eps(lo, hi):
+    """Half-width of the gap drawn at a break: far below a pixel, far above the spacing of floats."""
+    return (hi - lo) * 1e-9
+
+
+def breaks_in(act, params, lo, hi):
+    """``(jumps, kinks)`` of ``act`` (the registry's :meth:`Activation.breaks`) inside [lo, hi]:
+    where f jumps, and where f′ jumps (corners and jumps of f)."""
+    if not has_derivative(act):
+        return (), ()
+    jumps, kinks = act.breaks(**params)
+    return (tuple(t for t in jumps if lo <= t <= hi), tuple(t for t in kinks if lo <= t <= hi))
+
+
+def _side_points(points, lo, hi):
+    e = _eps(lo, hi)
+    return [v for t in points for v in (t - e, t, t + e) if lo <= v <= hi]
 
 
 def _span_text(values):
@@ -312,20 +362,95 @@ def pad_ylim(ax, values_list, pad=0.08):
 
 
 def curve_data(act, lo, hi, params, n=N_POINTS):
-    """x grid and f, f' (None if the activation has no derivative) from the library."""
-    x = _xgrid(lo, hi, n)
+    """x grid and f, f' (None if the activation has no derivative) from the library.
+
+    The registry's break points (:meth:`Activation.breaks`) inside [lo, hi] are on the grid,
+    each with a neighbour ε = 1e-9·(hi − lo) on either side, so corners are drawn exact and a
+    line reaches a jump from both sides. At a jump of f, ``y`` is NaN (the line breaks instead
+    of drawing a vertical segment); at a jump of f′ (a corner of f, or a jump), ``dy`` is NaN.
+    :func:`break_marks` gives the dots that show which value is taken there. Smooth functions
+    get the plain grid."""
+    jumps, kinks = breaks_in(act, params, lo, hi)
+    x = _xgrid(lo, hi, n, _side_points(kinks, lo, hi))
     y = np.asarray(act(x, **params), dtype=float)
     dy = np.asarray(act.derivative(x, **params), dtype=float) if has_derivative(act) else None
+    if jumps:
+        y[np.isin(x, jumps)] = np.nan
+    if kinks and dy is not None:
+        dy[np.isin(x, kinks)] = np.nan
     return x, y, dy
 
 
+def break_marks(act, params, lo, hi, derivative=False):
+    """The dots at the jumps of f (or of f′ with ``derivative=True``) inside [lo, hi]:
+    ``(filled, open)``, two lists of (x, y) points. A filled dot is the value taken at the jump;
+    an open dot is the end of a side that does not take it (one per side that differs)."""
+    jumps, kinks = breaks_in(act, params, lo, hi)
+    points = kinks if derivative else jumps
+    if not points:
+        return [], []
+    fn = act.derivative if derivative else act
+    e = _eps(lo, hi)
+    filled, hollow = [], []
+    for t in points:
+        left, at, right = (float(v) for v in fn(np.array([t - e, t, t + e]), **params))
+        filled.append((t, at))
+        tol = 1e-6 * max(1.0, abs(left), abs(at), abs(right))
+        ends = [v for v, inside in ((left, t - e >= lo), (right, t + e <= hi)) if inside and abs(v - at) > tol]
+        if len(ends) == 2 and abs(ends[0] - ends[1]) <= tol:
+            ends = ends[:1]                   # both sides meet at one open end
+        hollow += [(t, v) for v in ends]
+    return filled, hollow
+
+
+#: Marker size (points) of the dots at jumps.
+MARK_SIZE = 5.0
+
+
+def draw_break_marks(ax, marks, color):
+    """Draw :func:`break_marks` on ``ax`` in ``color``; returns the artists (none for no jumps)."""
+    filled, hollow = marks
+    arts = []
+    if hollow:
+        xs, ys = zip(*hollow)
+        arts += ax.plot(xs, ys, ls="none", marker="o", ms=MARK_SIZE, mfc="white", mec=color, mew=1.4, zorder=4,
+                        clip_on=False)
+    if filled:
+        xs, ys = zip(*filled)
+        arts += ax.plot(xs, ys, ls="none", marker="o", ms=MARK_SIZE, mfc=color, mec=color, mew=1.4, zorder=5,
+                        clip_on=False)
+    return arts
+
+
+def _mark_values(marks):
+    return [v for pts in marks for _, v in pts]
+
+
+def _points_text(points):
+    return ", ".join(fmt(t) for t in points)
+
+
+def breaks_alt(act, params, lo, hi, derivative=True):
+    """Where the drawn curves jump inside [lo, hi], for alt texts: ``"f jumps at x = 1; f′ jumps
+    at x = 0"`` (empty for smooth functions; f′ only with ``derivative``)."""
+    jumps, kinks = breaks_in(act, params, lo, hi)
+    parts = []
+    if jumps:
+        parts.append(f"f jumps at x = {_points_text(jumps)}")
+    if derivative and kinks:
+        parts.append(f"f′ jumps at x = {_points_text(kinks)}")
+    return "; ".join(parts)
+
+
 def pair_alt(act, params, lo, hi, y, dy):
-    """Alt text for the f / f' pair figure."""
+    """Alt text for the f / f' pair figure (with the jumps of f and f′ where there are any)."""
     head = title_with_params(act, params)
+    jumps = breaks_alt(act, params, lo, hi, derivative=dy is not None)
+    tail = f" {jumps} (the line breaks there; a filled dot is the value taken)." if jumps else ""
     if dy is None:
-        return f"{head}: f in blue, x from {fmt(lo)} to {fmt(hi)}; f goes {_span_text(y)}."
+        return f"{head}: f in blue, x from {fmt(lo)} to {fmt(hi)}; f goes {_span_text(y)}.{tail}"
     return (f"{head}: f in blue (left), f′ in orange (right), x from {fmt(lo)} to {fmt(hi)}; "
-            f"f goes {_span_text(y)}, f′ {_span_text(dy)}.")
+            f"f goes {_span_text(y)}, f′ {_span_text(dy)}.{tail}")
 
 
 @styled()
@@ -362,10 +487,12 @@ def show(name, x=(-5, 5), **params):
     xs, y, dy = curve_data(act, lo, hi, params)
     fig, axes, lines = pair_figure(act)
     fig.suptitle(title_with_params(act, params), fontsize=12)
-    for ax, line, values in zip(axes, lines, (y, dy)):
+    for i, (ax, line, values) in enumerate(zip(axes, lines, (y, dy))):
         line.set_data(xs, values)
+        marks = break_marks(act, params, lo, hi, derivative=i == 1)
+        draw_break_marks(ax, marks, COLORS[i])
         style_axes(ax, lo, hi)
-        pad_ylim(ax, [values])
+        pad_ylim(ax, [values, _mark_values(marks)])
     return FigureDisplay(png_bytes(fig), pair_alt(act, params, lo, hi, y, dy))
 
 
@@ -395,7 +522,11 @@ def overlay_alt(pairs, lo, hi, derivative, n_panels):
     parts = [f"{title_with_params(a, p)} ({COLOR_NAMES[i]})" for i, (a, p) in enumerate(pairs)]
     listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     where = "f on the left, f′ on the right" if n_panels == 2 else "f"
-    return f"{listing}: {where}, x from {fmt(lo)} to {fmt(hi)}."
+    jumps = [(a.title, breaks_alt(a, p, lo, hi, n_panels == 2)) for a, p in pairs]
+    jumps = [f"{t}: {j.replace('; ', ', ')}" for t, j in jumps if j]
+    tail = (" Where a line breaks, it jumps (a filled dot is the value taken): " + "; ".join(jumps) + ".") \
+        if jumps else ""
+    return f"{listing}: {where}, x from {fmt(lo)} to {fmt(hi)}.{tail}"
 
 
 @styled()
@@ -412,17 +543,19 @@ def overlay_figure(n_panels, size=None):
 @styled()
 def draw_overlay(fig, axes, pairs, lo, hi, derivative):
     """Draw several activations on ``axes`` (1 panel f, or 2 panels f and f′)."""
-    x = _xgrid(lo, hi)
+    data = [curve_data(act, lo, hi, p) for act, p in pairs]
     panels = [("f(x)", False)] if not derivative else [("f(x)", False), ("f′(x)", True)]
     for ax, (title, deriv) in zip(axes, panels):
         ax.clear()
         ys = []
-        for i, (act, p) in enumerate(pairs):
+        for i, ((act, p), (x, f, df)) in enumerate(zip(pairs, data)):
             if deriv and not has_derivative(act):
                 continue
-            y = np.asarray((act.derivative if deriv else act)(x, **p), dtype=float)
-            ys.append(y)
+            y = df if deriv else f
+            marks = break_marks(act, p, lo, hi, derivative=deriv)
+            ys += [y, _mark_values(marks)]
             ax.plot(x, y, color=COLORS[i], ls=LINESTYLES[i], label=title_with_params(act, p))
+            draw_break_marks(ax, marks, COLORS[i])
         ax.set_title(title)
         style_axes(ax, lo, hi)
         pad_ylim(ax, ys)
