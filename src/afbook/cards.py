@@ -17,33 +17,54 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 import activations as A
 from afbook.display import HTMLDisplay, fmt
 
-__all__ = ["show", "table", "COLUMNS", "authors", "book_root", "yes_no"]
+__all__ = ["show", "table", "COLUMNS", "TERMS", "authors", "book_root", "yes_no"]
 
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]   # the repository, for an editable install
 
-#: column name → (header, function of the activation giving plain text or HTML).
+#: column name → (header, function of the activation giving plain text or HTML). Each term is
+#: defined once (glossary.md, CONTRIBUTING.md) and in the note under every table that uses it.
 COLUMNS = {
     "name": ("Activation", lambda a: f"<code>{a.name}</code>"),
     "title": ("Name", lambda a: html.escape(a.title)),
     "family": ("Family", lambda a: a.family),
-    "range": ("Range", lambda a: _m(a.range_latex)),
+    "range": ("Range", lambda a: _m(_range_latex(a, dict(a.example_params), table=True))),
     "bounded": ("Bounded", lambda a: _bounded(a)),
-    "monotonic": ("Monotonic", lambda a: yes_no(a.monotonic)),
-    "smoothness": ("Smoothness", lambda a: _smooth(a.smoothness)),
+    "monotonic": ("Non-decreasing", lambda a: _non_decreasing(a)),
+    "smoothness": ("Smoothness", lambda a: _smoothness(a, dict(a.example_params), table=True)),
+    "odd": ("Odd", lambda a: yes_no(a.odd)),
     "zero_centred": ("Zero-centred", lambda a: yes_no(a.zero_centred)),
     "saturating": ("Saturates", lambda a: _SAT[a.saturating]),
     "year": ("Year", lambda a: str(a.year) if a.year else "—"),
-    "paper": ("Paper", lambda a: html.escape(authors(a.paper)) if a.paper else "—"),
+    "paper": ("Key reference", lambda a: _reference(a)),
     "pytorch": ("PyTorch", lambda a: f"<code>{html.escape(a.frameworks.get('pytorch', '—'))}</code>"),
     "ja": ("日本語", lambda a: html.escape(a.ja)),
     "zh": ("中文", lambda a: html.escape(a.zh)),
 }
-_DEFAULT_COLUMNS = ("title", "family", "range", "monotonic", "smoothness", "zero_centred", "saturating", "year", "paper")
+COLUMNS["reference"] = COLUMNS["paper"]
+COLUMNS["non_decreasing"] = COLUMNS["monotonic"]
+_DEFAULT_COLUMNS = ("title", "family", "range", "monotonic", "smoothness", "odd", "zero_centred", "saturating",
+                    "paper")
 _FW = {"pytorch": "PyTorch", "keras": "Keras", "jax": "JAX", "numpy": "NumPy", "scipy": "SciPy"}
-_SAT = {"none": "no", "left": "for x → −∞", "right": "for x → +∞", "both": "both sides"}
+_SAT = {"none": "no", "left": "x → −∞ only", "right": "x → +∞ only", "both": "both sides"}
+#: On a card, one-sided saturation is qualified: such functions are non-saturating in the usual sense.
+_SAT_CARD = {**_SAT, "left": "x → −∞ only (non-saturating as x → +∞)",
+             "right": "x → +∞ only (non-saturating as x → −∞)"}
+#: The definitions printed under a table, one per column that needs it (glossary.md says the same).
+TERMS = {
+    "monotonic": "Non-decreasing: x < y ⇒ f(x) ≤ f(y) (for the softmax family: in its own input x_i)",
+    "odd": "Odd: f(−x) = −f(x)",
+    "zero_centred": "Zero-centred: E[f(Z)] = 0 for Z ~ N(0, 1)",
+    "saturating": "Saturates: where f′ → 0; a function flat on one side only, such as ReLU, is called "
+                  "non-saturating",
+    "paper": "Key reference: the publication that introduced the function as an activation in its registered "
+             "form, or the one that made it standard",
+}
+TERMS["reference"], TERMS["non_decreasing"] = TERMS["paper"], TERMS["monotonic"]
 
 
 def yes_no(flag: bool) -> str:
@@ -58,9 +79,80 @@ def _m(latex: str, display: bool = False) -> str:
     return f'<span class="math notranslate nohighlight">\\({body}\\)</span>'
 
 
+#: Smoothness classes; HTML writes C<sup>∞</sup>, plain text "C∞" (C⁰ and C¹ are Unicode in both).
+_SMOOTH = {"discontinuous": "discontinuous", "C0": "continuous (C⁰)", "C1": "C¹", "Cinf": "smooth (C<sup>∞</sup>)"}
+
+
 def _smooth(s: str) -> str:
-    return {"discontinuous": "discontinuous", "C0": "continuous (C⁰)", "C1": "C¹",
-            "Cinf": "smooth (C^∞)"}[s]
+    return _SMOOTH[s]
+
+
+def _probe_values(p):
+    """A few other legal values of a real parameter, to see whether a fact depends on it."""
+    d = float(p.default)
+    return [v for v in (d / 2, d * 2, d + 0.5, d - 0.5) if v != d]
+
+
+def _smoothness(a, params, table=False) -> str:
+    """Smoothness for ``params``, computed from the registry's break points (Activation.breaks):
+    a jump of f is "discontinuous", a jump of f′ "continuous (C⁰)"; else the registry's class.
+    Where that class holds only at the parameter values shown (ELU: C¹ only for α = 1), it says so."""
+    if a.kind != "elementwise":
+        return _smooth(a.smoothness)
+    jumps, kinks = a.breaks(**params)
+    if jumps:
+        return _smooth("discontinuous")
+    if kinks:
+        return _smooth("C0")
+    text = _smooth(a.smoothness if a.smoothness in ("C1", "Cinf") else "C1")
+    only = []
+    for p in a.params:
+        if p.kind != "real" or p.required:
+            continue
+        for v in _probe_values(p):
+            try:
+                other = a.breaks(**{**params, p.name: v})
+            except (TypeError, ValueError):
+                continue
+            if any(other):
+                only.append(f"{_param_symbol(p.name)} = {fmt(params[p.name])}")
+                break
+    return f"{text} ({', '.join(only)} only)" if only else text
+
+
+_SYMBOLS = {"alpha": "α", "beta": "β", "lambd": "λ", "threshold": "θ", "value": "v", "at_zero": "h₀",
+            "min_val": "min_val", "max_val": "max_val"}
+
+
+def _param_symbol(name: str) -> str:
+    return _SYMBOLS.get(name, name)
+
+
+def _non_decreasing(a, params=None) -> str:
+    """The column "Non-decreasing": for the softmax family read in the own input x_i (like
+    "Saturates"); for other vector activations (maxout, GLU, FReLU) it does not apply (maxout is
+    non-decreasing in each input, not in the layer input: its note says so). For parameters other
+    than the registry's ``example_params`` (a card of threshold with value > θ), it is checked on
+    a grid of [−20, 20] with the break points on both sides."""
+    if a.kind == "vector":
+        if a.family == "softmax":
+            return yes_no(a.monotonic) + " (in x_i)"
+        return "n/a (vector)"
+    if params is None or dict(params) == dict(a.example_params) or any(p.kind == "generator" for p in a.params):
+        return yes_no(a.monotonic)        # (a random function, RReLU in training, keeps the registry's fact)
+    jumps, kinks = a.breaks(**params)
+    x = np.union1d(np.linspace(-20.0, 20.0, 40_001), [t + d for t in kinks for d in (-1e-9, 0.0, 1e-9)])
+    with np.errstate(all="ignore"):
+        y = np.asarray(a(x, **params), dtype=float)
+    drops = np.diff(y) < -1e-12 * np.maximum(1.0, np.abs(y[1:]))
+    return yes_no(not drops.any())
+
+
+def _reference(a) -> str:
+    """Author–year of the key reference (pybtex reads references.bib), or the year alone."""
+    if a.paper:
+        return html.escape(authors(a.paper))
+    return str(a.year) if a.year else "—"
 
 
 def _bounded(a) -> str:
@@ -120,6 +212,11 @@ def _num(v: float) -> str:
     return fmt(v, 6)
 
 
+def _plain(cell: str) -> str:
+    """The text/plain form of an HTML cell: line breaks as "; ", tags dropped, entities decoded."""
+    return html.unescape(re.sub("<[^>]+>", "", cell.replace("<br>", "; ")))
+
+
 def _params_html(a) -> str:
     if not a.params:
         return "none"
@@ -137,17 +234,21 @@ def _params_html(a) -> str:
 
 def show(name: str, **params) -> HTMLDisplay:
     """The fact card of one activation: formula, derivative, properties, paper, frameworks,
-    names in Japanese and Chinese. ``params`` (optional) are shown as the values in use."""
+    names in Japanese and Chinese. ``params`` (optional) are the values in use: the range and the
+    smoothness are computed for them, and the card names them."""
     a = A.get(name)
     bound = a.bind(params, where="cards.show")
+    here = _range_latex(a, bound)
+    range_text = _m(a.range_latex) + (f" — here {_m(here)}" if here != a.range_latex else "")
     facts = [
         ("Family", f"{a.family} ({a.kind})"),
-        ("Range", _m(a.range_latex) + (f" — here {_m(_range_text(a, bound))}" if params else "")),
+        ("Range", range_text),
         ("Bounded", _bounded(a)),
-        ("Monotonic", yes_no(a.monotonic)),
-        ("Smoothness", _smooth(a.smoothness)),
-        ("Zero-centred (odd)", yes_no(a.zero_centred)),
-        ("Saturates", _SAT[a.saturating]),
+        ("Non-decreasing", _non_decreasing(a, bound)),
+        ("Smoothness", _smoothness(a, bound)),
+        ("Odd", yes_no(a.odd)),
+        ("Zero-centred", yes_no(a.zero_centred)),
+        ("Saturates", _SAT_CARD[a.saturating]),
     ]
     if a.self_normalising:
         facts.append(("Self-normalising", "yes"))
@@ -156,14 +257,18 @@ def show(name: str, **params) -> HTMLDisplay:
         facts.append(("Minimum", f"f({_num(xm)}) = {_num(fm)}"))
     facts += [
         ("Parameters", _params_html(a)),
-        ("Paper", f"{html.escape(authors(a.paper))} <code>[{a.paper}]</code>" if a.paper else "—"),
+        ("Key reference", f"{html.escape(authors(a.paper))} <code>[{a.paper}]</code>" if a.paper else "—"),
         ("Used in", html.escape("; ".join(a.used_in))),
     ]
     facts += [(_FW.get(fw, fw), f"<code>{html.escape(call)}</code>")
               for fw, call in a.frameworks.items()]
     facts += [("日本語", html.escape(a.ja)), ("中文", html.escape(a.zh))]
     if a.notes:
-        facts.append(("Note", html.escape(a.notes)))
+        note = a.notes
+        m = re.match(r"Facts are stated for [^:]*:", note)
+        if m and a.params:
+            note = f"Facts are stated for {_facts_for(a, bound)}:" + note[m.end():]
+        facts.append(("Note", html.escape(note)))
     rows = "\n".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in facts)
     deriv_label = "Jacobian" if a.kind == "vector" else "Derivative"
     body = (f'<div class="afx-card" id="afx-card-{a.name}">\n'
@@ -174,13 +279,50 @@ def show(name: str, **params) -> HTMLDisplay:
             f"<caption>Facts about {html.escape(a.title)} from the course's registry</caption>\n"
             f"{rows}\n</table></div>\n</div>")
     plain = [f"{a.title}: {a.summary}", f"  f(x): {a.formula}", f"  {deriv_label}: {a.derivative_formula}"]
-    plain += [f"  {k}: {html.unescape(re.sub('<[^>]+>', '', v))}" for k, v in facts]
+    plain += [f"  {k}: {_plain(v)}" for k, v in facts]
     return HTMLDisplay(body, "\n".join(plain))
 
 
-def _range_text(a, params) -> str:
+#: LaTeX symbols of parameters in ``range_latex`` (set-valued ranges get numbers put in).
+_LATEX_SYMBOLS = {"threshold": r"\theta", "value": "v", "alpha": r"\alpha", "beta": r"\beta", "lambd": r"\lambda"}
+
+
+def _latex_num(v: float) -> str:
+    s = fmt(v, 3).replace("∞", r"\infty").replace("−", "-")
+    m = re.fullmatch(r"(.*)×10\^(.*)", s)
+    return f"{m.group(1)} \\times 10^{{{m.group(2)}}}" if m else s
+
+
+def _range_latex(a, params, table=False) -> str:
+    r"""The range of f for ``params`` in LaTeX. A set-valued range (``\{0, 1\}``, ``\{v\} \cup
+    (\theta, \infty)``) is the registry's formula with the parameter values put in; an interval
+    is ``range_for`` with ``[`` ``]`` at attained ends and ``(`` ``)`` at open ones
+    (``range_closed``). A table keeps a symbolic interval such as ``(-\alpha, \infty)`` (true for
+    every α) but prints the number for ``[\min f, \infty)``."""
+    latex = a.range_latex
+    if latex.startswith(r"\{"):
+        out = latex
+        for name, value in params.items():
+            sym = _LATEX_SYMBOLS.get(name)
+            if sym and isinstance(value, float):
+                out = re.sub(re.escape(sym) + r"(?![A-Za-z])" if sym.startswith("\\")
+                             else r"(?<![A-Za-z\\])" + sym + r"(?![A-Za-z])", lambda _: _latex_num(value), out)
+        return out
+    if table and r"\min" not in latex:
+        return latex
+    if r"\min" in latex and dict(params) != dict(a.example_params):
+        return latex                      # the registry's minimum is stated at example_params only
     lo, hi = a.range_for(**params)
-    return f"({_num(lo)}, {_num(hi)})".replace("∞", r"\infty").replace("−", "-")
+    closed_lo, closed_hi = a.range_closed
+    left = "[" if closed_lo and lo > float("-inf") else "("
+    right = "]" if closed_hi and hi < float("inf") else ")"
+    return f"{left}{_latex_num(lo)}, {_latex_num(hi)}{right}"
+
+
+def _facts_for(a, params) -> str:
+    """"Facts are stated for threshold = 1, value = −1": the parameters a card was rendered with."""
+    shown = {k: v for k, v in params.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return ", ".join(f"{k} = {fmt(v, 6)}" for k, v in shown.items())
 
 
 def table(names=None, columns=_DEFAULT_COLUMNS, caption: str | None = None, extra=None) -> HTMLDisplay:
@@ -209,9 +351,14 @@ def table(names=None, columns=_DEFAULT_COLUMNS, caption: str | None = None, extr
     caption = caption or f"Properties of {len(acts)} activation functions, generated from the registry"
     head = "".join(f'<th scope="col">{html.escape(cols[c][0]) if c in extra else cols[c][0]}</th>' for c in columns)
     rows = "\n".join("<tr>" + "".join(f"<td>{cols[c][1](a)}</td>" for c in columns) + "</tr>" for a in acts)
+    terms = list(dict.fromkeys(TERMS[c] for c in columns if c in TERMS and c not in extra))
+    note = ("Terms: " + "; ".join(terms) + ".") if terms else ""
     body = (f'<div class="afx-table-wrap" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
             f'<table class="afx-props"><caption>{html.escape(caption)}</caption>\n'
-            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table></div>")
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table></div>"
+            + (f'\n<p class="afx-table-note">{html.escape(note)}</p>' if note else ""))
     plain_rows = [" | ".join(cols[c][0] for c in columns)]
-    plain_rows += [" | ".join(re.sub("<[^>]+>", "", cols[c][1](a)) for c in columns) for a in acts]
+    plain_rows += [" | ".join(_plain(cols[c][1](a)) for c in columns) for a in acts]
+    if note:
+        plain_rows.append(note)
     return HTMLDisplay(body, "\n".join(plain_rows))
