@@ -157,3 +157,39 @@ def test_result_object():
 def test_bad_arguments_name_the_argument(call, exc, word):
     with pytest.raises(exc, match=word):
         call()
+
+
+def test_reported_values_have_four_significant_digits(capsys):
+    # a wrong value near 0 whose last digits would be CPU noise: the report shows 4 digits only
+    r, out = run(capsys, lambda x: np.asarray(A.sigmoid(x)) * (1 + 1e-3), "sigmoid")
+    assert not r
+    line = next(ln for ln in out.splitlines() if "x = 0.0:" in ln)
+    assert "expected 0.5, got 0.5005" in line
+    assert checker._num(np.exp(-20.0)) == "2.061×10^−9"
+    assert checker._num(1 / 3) == "0.3333"
+
+
+def test_the_report_names_parameters_as_the_call_writes_them(capsys):
+    def leaky(x, alpha=0.01):
+        return np.where(x >= 0, x, alpha * x)
+
+    r, out = run(capsys, leaky, "leaky_relu", alpha=0.2)
+    assert out.splitlines()[0].startswith("Checking your function against A.leaky_relu with alpha=0.2 (")
+    r, out = run(capsys, lambda x, threshold, value: np.where(x > threshold, x, value), "threshold")
+    assert "with threshold=1.0, value=0.0" in out.splitlines()[0]
+    with pytest.raises(ValueError, match="check: .*alpha"):
+        checker.check(leaky, "elu", alpha=float("nan"))
+    with pytest.raises(TypeError, match="check: .*beta"):
+        checker.check(leaky, "elu", beta=1.0)
+
+
+def test_checker_needs_neither_plotting_nor_matplotlib():
+    import subprocess
+    import sys
+
+    # validation is the registry's (Activation.bind): importing checker loads no figure code, so
+    # it cannot change matplotlib's global style (test_plotting checks the style with both imported)
+    code = ("import sys\nfrom afbook import checker\n"
+            "assert 'afbook.plotting' not in sys.modules and 'matplotlib' not in sys.modules")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr

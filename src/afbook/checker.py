@@ -34,7 +34,6 @@ import warnings
 import numpy as np
 
 import activations as A
-from afbook import plotting as P
 from afbook.display import fmt
 
 __all__ = ["check", "CheckResult", "Failure"]
@@ -94,8 +93,24 @@ class CheckResult:
 
 # ----------------------------------------------------------------------------------------------
 def _num(v):
-    """A value in a report: 10 significant digits, enough to see where two close numbers differ."""
-    return fmt(float(v), 10)
+    """A value in a report: 4 significant digits. More would print rounding noise (the last
+    digits of np.exp near 0 differ between CPUs), and a failing value differs by far more."""
+    return fmt(float(v), 4)
+
+
+def _chosen(act, params):
+    """The parameters a check uses and names: ``params`` validated by the registry
+    (``Activation.bind``: TypeError/ValueError naming the parameter), plus the registry's example
+    values of required parameters not given (threshold needs threshold and value)."""
+    bound = act.bind(params, where="check")
+    out = {p.name: bound[p.name] for p in act.params if p.required and p.name not in params}
+    out.update((k, bound[k]) for k in params)
+    return out
+
+
+def _describe(params):
+    """``{"alpha": 0.1}`` -> ``"alpha=0.1"``: the keywords as the reader's code writes them."""
+    return ", ".join(f"{k}={v!r}" for k, v in params.items())
 
 
 def _elementwise_cases():
@@ -261,14 +276,14 @@ def check(fn, name, derivative=False, **params):
     act = A.get(name)
     if not isinstance(derivative, (bool, np.bool_)):
         raise TypeError(f"check: derivative must be True or False, got {derivative!r}")
-    params = P.chosen_params(act, params, where="check")
+    params = _chosen(act, params)
     is_vector = act.kind != "elementwise"
     if derivative and is_vector:
         raise ValueError(f"check: derivative=True needs an elementwise activation; {act.name} is a vector "
                          f"activation (its derivative is the Jacobian)")
     ref = act.derivative if derivative else act
     what = f"A.{act.name}.derivative" if derivative else f"A.{act.name}"
-    shown = P.describe_params(params)
+    shown = _describe(params)
     try:
         source = inspect.getsource(fn)
     except (OSError, TypeError):
