@@ -208,7 +208,10 @@ def test_a_corner_is_exact_and_the_function_line_is_not_broken():
     assert 0.0 in x and np.isfinite(y).all()
     assert np.isnan(dy[x == 0.0]).all() and np.isfinite(dy[x != 0.0]).all()
     alt = plotting.show("relu").alt
-    assert "f′ jumps at x = 0" in alt and "f jumps" not in alt
+    assert "f′ jumps at x = 0" in alt and "f jumps" not in alt and "filled dot" in alt
+    # pair_alt (the explorers' alt text) says where the lines break, not that dots are drawn
+    pair = plotting.pair_alt(A.relu, {}, -5.0, 5.0, np.zeros(3), np.zeros(3))
+    assert "f′ jumps at x = 0 (the line breaks there)." in pair and "dot" not in pair
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "gelu", "silu", "softplus", "elu"])

@@ -443,10 +443,11 @@ def breaks_alt(act, params, lo, hi, derivative=True):
 
 
 def pair_alt(act, params, lo, hi, y, dy):
-    """Alt text for the f / f' pair figure (with the jumps of f and f′ where there are any)."""
+    """Alt text for the f / f' pair figure (with the jumps of f and f′ where there are any;
+    :func:`show` adds a sentence on the dots it draws there)."""
     head = title_with_params(act, params)
     jumps = breaks_alt(act, params, lo, hi, derivative=dy is not None)
-    tail = f" {jumps} (the line breaks there; a filled dot is the value taken)." if jumps else ""
+    tail = f" {jumps} (the line breaks there)." if jumps else ""
     if dy is None:
         return f"{head}: f in blue, x from {fmt(lo)} to {fmt(hi)}; f goes {_span_text(y)}.{tail}"
     return (f"{head}: f in blue (left), f′ in orange (right), x from {fmt(lo)} to {fmt(hi)}; "
@@ -493,7 +494,10 @@ def show(name, x=(-5, 5), **params):
         draw_break_marks(ax, marks, COLORS[i])
         style_axes(ax, lo, hi)
         pad_ylim(ax, [values, _mark_values(marks)])
-    return FigureDisplay(png_bytes(fig), pair_alt(act, params, lo, hi, y, dy))
+    alt = pair_alt(act, params, lo, hi, y, dy)
+    if breaks_alt(act, params, lo, hi):
+        alt += " A filled dot marks the value taken at a jump, an open dot the end not taken."
+    return FigureDisplay(png_bytes(fig), alt)
 
 
 def parse_items(items, where="show_many"):
