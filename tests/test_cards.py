@@ -154,7 +154,8 @@ def test_threshold_range_has_its_gap_and_the_card_names_its_parameters():
     above = cards.show("threshold", threshold=1.0, value=2.0)        # v > θ: f drops at θ
     assert _fact(above, "Non-decreasing") == "no"
     assert _fact(cards.show("threshold", threshold=1.0, value=1.0), "Smoothness") == "continuous (C⁰)"
-    assert r"\{0\} \cup (1, \infty)" in cards.table(["threshold"], columns=("range",)).text
+    # a table (no parameters chosen) keeps the formula, true for every θ and v
+    assert r"\{v\} \cup (\theta, \infty)" in cards.table(["threshold"], columns=("range",)).text
 
 
 def test_interval_ends_follow_range_closed():

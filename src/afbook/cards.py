@@ -297,9 +297,12 @@ def _range_latex(a, params, table=False) -> str:
     r"""The range of f for ``params`` in LaTeX. A set-valued range (``\{0, 1\}``, ``\{v\} \cup
     (\theta, \infty)``) is the registry's formula with the parameter values put in; an interval
     is ``range_for`` with ``[`` ``]`` at attained ends and ``(`` ``)`` at open ones
-    (``range_closed``). A table keeps a symbolic interval such as ``(-\alpha, \infty)`` (true for
-    every α) but prints the number for ``[\min f, \infty)``."""
+    (``range_closed``). A table keeps the registry's formula, true for every parameter value
+    (``(-\alpha, \infty)``, ``\{v\} \cup (\theta, \infty)``), but prints the number for
+    ``[\min f, \infty)`` (stated at ``example_params``)."""
     latex = a.range_latex
+    if table and r"\min" not in latex:
+        return latex                      # true for every parameter value
     if latex.startswith(r"\{"):
         out = latex
         for name, value in params.items():
@@ -308,8 +311,6 @@ def _range_latex(a, params, table=False) -> str:
                 out = re.sub(re.escape(sym) + r"(?![A-Za-z])" if sym.startswith("\\")
                              else r"(?<![A-Za-z\\])" + sym + r"(?![A-Za-z])", lambda _: _latex_num(value), out)
         return out
-    if table and r"\min" not in latex:
-        return latex
     if r"\min" in latex and dict(params) != dict(a.example_params):
         return latex                      # the registry's minimum is stated at example_params only
     lo, hi = a.range_for(**params)
