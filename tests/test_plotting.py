@@ -304,3 +304,15 @@ def test_axes_placed_by_hand_keep_their_place_and_draw_without_a_warning():
         plotting.png_bytes(fig)
     assert fig.get_layout_engine() is None and tuple(ax.get_position().bounds) == (0.0, 0.0, 1.0, 1.0)
     plt.close(fig)
+
+
+def test_mark_artists_follow_the_frame():
+    fig, axes, lines = plotting.pair_figure(A.threshold)
+    arts = plotting.mark_artists(axes[0], plotting.COLORS[0])
+    ys = plotting.set_marks(arts, A.threshold, {"threshold": 1.0, "value": -1.0}, -3.0, 3.0)
+    hollow, filled = arts
+    assert list(filled.get_xdata()) == [1.0] and list(filled.get_ydata()) == [-1.0]
+    assert list(hollow.get_xdata()) == [1.0] and list(hollow.get_ydata()) == pytest.approx([1.0])
+    assert sorted(ys) == pytest.approx([-1.0, 1.0])
+    assert plotting.set_marks(arts, A.threshold, {"threshold": 5.0, "value": 0.0}, -3.0, 3.0) == []
+    assert len(filled.get_xdata()) == 0 and len(hollow.get_xdata()) == 0

@@ -54,7 +54,8 @@ __all__ = [
     # building blocks shared with explore and checker
     "elementwise", "check_interval", "chosen_params", "has_derivative", "title_with_params", "curve_data",
     "pair_alt", "pair_figure", "parse_items", "overlay_alt", "overlay_figure", "draw_overlay", "style_axes",
-    "pad_ylim", "breaks_in", "break_marks", "draw_break_marks", "breaks_alt", "MARK_SIZE",
+    "pad_ylim", "breaks_in", "break_marks", "draw_break_marks", "breaks_alt", "MARK_SIZE", "mark_artists",
+    "set_marks",
 ]
 
 #: Okabe & Ito (2008) palette, in the order curves use it.
@@ -420,6 +421,24 @@ def draw_break_marks(ax, marks, color):
         arts += ax.plot(xs, ys, ls="none", marker="o", ms=MARK_SIZE, mfc=color, mec=color, mew=1.4, zorder=5,
                         clip_on=False)
     return arts
+
+
+def mark_artists(ax, color):
+    """Two empty dot artists (open, filled) for an animated figure; fill them per frame with
+    :func:`set_marks`. (For explorers: static figures use :func:`draw_break_marks`.)"""
+    style = dict(ls="none", marker="o", ms=MARK_SIZE, mec=color, mew=1.4, clip_on=False)
+    (hollow,) = ax.plot([], [], mfc="white", zorder=4, **style)
+    (filled,) = ax.plot([], [], mfc=color, zorder=5, **style)
+    return hollow, filled
+
+
+def set_marks(artists, act, params, lo, hi, derivative=False):
+    """Put the :func:`break_marks` of ``act`` on [lo, hi] into the (open, filled) ``artists``
+    of :func:`mark_artists`; returns the marks' y values (for the y limits)."""
+    filled, hollow = break_marks(act, params, lo, hi, derivative)
+    for artist, points in zip(artists, (hollow, filled)):
+        artist.set_data([t for t, _ in points], [v for _, v in points])
+    return [v for _, v in filled + hollow]
 
 
 def _mark_values(marks):
