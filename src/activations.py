@@ -339,7 +339,7 @@ class Activation:
             return tuple(float(v) for v in self._range(**p))
         lo, hi = self._range
         if lo == "minimum":
-            lo = self.minimum[1]
+            lo = self.minimum_for(**p)[1]
         return float(lo), float(hi)
 
     @property
@@ -356,12 +356,27 @@ class Activation:
 
     @functools.cached_property
     def minimum(self) -> tuple[float, float] | None:
-        """``(x*, f(x*))`` for an interior global minimum, found by the root of f′; else None."""
+        """``(x*, f(x*))`` for an interior global minimum at ``example_params``, else None."""
+        if self._minimum_bracket is None:
+            return None
+        return self.minimum_for(**self.example_params)
+
+    def minimum_for(self, **params) -> tuple[float, float] | None:
+        """``(x*, f(x*))``, the interior global minimum for the given parameters: the root of f′ in
+        the registered bracket at ``example_params``, elsewhere in the bracket around the lowest point
+        of a fine grid on [−50, 50] (a parameter such as swish's β moves the minimum)."""
         if self._minimum_bracket is None:
             return None
         from scipy.optimize import brentq
-        lo, hi = self._minimum_bracket
-        p = dict(self.example_params)
+        p = self.bind(params, where=f"{self.name}.minimum_for")
+        if p == dict(self.example_params):
+            lo, hi = self._minimum_bracket
+        else:
+            grid = np.linspace(-50.0, 50.0, 200_001)
+            i = int(np.argmin(self(grid, **p)))
+            if i == 0 or i == grid.size - 1:
+                raise ValueError(f"{self.name}: no interior minimum for {p}")
+            lo, hi = grid[i - 1], grid[i + 1]
         xstar = brentq(lambda t: float(self.derivative(t, **p)), lo, hi, xtol=1e-15, rtol=8.9e-16, maxiter=500)
         return float(xstar), float(self(xstar, **p))
 
@@ -1466,7 +1481,7 @@ def _threshold_range(threshold, value):
     frameworks={"pytorch": _fw("torch.nn.functional.threshold(x, threshold, value)"),
                 "keras": _fw("keras.activations.threshold(x, threshold, default_value)"),
                 "jax": _fw(None)},
-    notes="Facts are stated for threshold = 1, value = 0: monotonic exactly when value ≤ threshold, "
+    notes="Facts are stated for threshold = 1, value = 0: non-decreasing exactly when value ≤ threshold, "
           "continuous exactly when value = threshold.",
 )
 def threshold(x, threshold, value):

@@ -110,3 +110,12 @@ def test_breaks_follow_the_parameters():
     assert A.hard_sigmoid.breaks(slope=0.2) == ((), (-2.5, 2.5))
     with pytest.raises(ValueError, match="slope"):
         A.hard_sigmoid.breaks(slope=-1.0)
+
+
+@pytest.mark.parametrize("beta", [0.5, 1.0, 2.0, 4.0])
+def test_swish_range_follows_beta(beta):
+    """The minimum moves with β (x*/β, f*/β): range_for must not report the β = 1 minimum."""
+    lo, hi = A.swish.range_for(beta=beta)
+    grid = np.linspace(-60, 10, 2_000_001)
+    assert lo == pytest.approx(float(A.swish(grid, beta=beta).min()), rel=1e-9)
+    assert lo == pytest.approx(A.swish.minimum[1] / beta, rel=1e-12) and hi == np.inf
