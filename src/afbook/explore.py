@@ -430,6 +430,7 @@ def explore(name, x=(-5, 5), max_frames=48, **params):
 
     fig, axes, lines = P.pair_figure(act, FRAME_SIZE)
     ref_lines = [ax.plot([], [], color=REF_COLOR, lw=1.2, ls="--", zorder=1)[0] for ax in axes]
+    marks = [P.mark_artists(ax, P.COLORS[i]) for i, ax in enumerate(axes)]  # dots at jumps
     for ax in axes:
         P.style_axes(ax, lo, hi)
     if not zoom_only:
@@ -444,6 +445,8 @@ def explore(name, x=(-5, 5), max_frames=48, **params):
         if has_d:
             lines[1].set_data(x_, dy)
             ref_lines[1].set_data(rx, rdy)
+        for i, m in enumerate(marks):
+            P.set_marks(m, act, p, a, b, derivative=i == 1)
         for ax, data, r in zip(axes, [y, dy], [ry, rdy]):
             ax.set_xlim(a, b)
             if zoom_only:
@@ -454,6 +457,8 @@ def explore(name, x=(-5, 5), max_frames=48, **params):
         p, (a, b) = split(combo)
         y, dy = draw(p, a, b)
         alt = P.pair_alt(act, p, a, b, y, dy)
+        if P.breaks_alt(act, p, a, b):
+            alt += " A filled dot marks the value taken at a jump, an open dot the end not taken."
         if not zoom_only:
             alt += f" Dashed grey: {ref_text}."
         png = P.png_bytes(fig)
@@ -475,11 +480,13 @@ def explore(name, x=(-5, 5), max_frames=48, **params):
         if not live:
             f2, ax2, ln2 = P.pair_figure(act, LIVE_SIZE)
             rl2 = [ax.plot([], [], color=REF_COLOR, lw=1.2, ls="--", zorder=1)[0] for ax in ax2]
+            mk2 = [P.mark_artists(ax, P.COLORS[i]) for i, ax in enumerate(ax2)]
             for ax in ax2:
                 P.style_axes(ax, lo, hi)
             _fixed_layout(f2, ax2)
             head = f2.suptitle("", fontsize=11)
-            live.update(axes=ax2, lines=ln2, ref=rl2, title=head, blit=_Blit(f2, [*ln2, head]), span=None, ylim={})
+            live.update(axes=ax2, lines=ln2, ref=rl2, marks=mk2, title=head,
+                        blit=_Blit(f2, [*ln2, *(a for m in mk2 for a in m), head]), span=None, ylim={})
         *vals, zoom = values
         a, b = _zoomed(lo, hi, zoom)
         p = with_values(vals)
@@ -503,6 +510,8 @@ def explore(name, x=(-5, 5), max_frames=48, **params):
         live["lines"][0].set_data(x_, y)
         if has_d:
             live["lines"][1].set_data(x_, dy)
+        for i, m in enumerate(live["marks"]):
+            P.set_marks(m, act, p, a, b, derivative=i == 1)
         return live["blit"].png()
 
     live_render.state = live  # the live figure's parts (tests look at its layout)

@@ -429,6 +429,8 @@ def mark_artists(ax, color):
     style = dict(ls="none", marker="o", ms=MARK_SIZE, mec=color, mew=1.4, clip_on=False)
     (hollow,) = ax.plot([], [], mfc="white", zorder=4, **style)
     (filled,) = ax.plot([], [], mfc=color, zorder=5, **style)
+    for artist in (hollow, filled):          # dots never move the layout (empty ones sit at 0, 0)
+        artist.set_in_layout(False)
     return hollow, filled
 
 
