@@ -58,6 +58,9 @@ def text(value, spec: str | None = None) -> str:
 
     NumPy scalars are converted to Python numbers first; a str is returned as it is (``spec`` must
     then be None). Without ``spec``, an int is written in full and a float with ``repr``.
+
+    >>> text(0.123456, ".1%"), text(np.float32(2.5), ".2f"), text(12345, ",")
+    ('12.3%', '2.50', '12,345')
     """
     if isinstance(value, str):
         if spec is not None:
@@ -79,11 +82,11 @@ def text(value, spec: str | None = None) -> str:
         raise ValueError(f"text: bad format spec {spec!r} for {value!r}: {exc}") from None
 
 
-def glue(name: str, value, spec: str | None = None) -> str:
-    """Glue ``value`` formatted with ``spec`` under ``name`` (nothing is displayed); return the text.
+def glue(name: str, value, spec: str | None = None) -> None:
+    """Glue ``value`` formatted with ``spec`` under ``name``; nothing is displayed or returned, so a
+    cell may end with it (``text(value, spec)`` gives the same string for use in code).
 
-    >>> glue("ratio", 0.123456, ".1%")      # the page writes {glue:text}`ratio` -> 12.3%
-    '12.3%'
+    The page writes ``{glue:text}`ratio``` for ``glue("ratio", 0.123456, ".1%")``: 12.3%.
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"glue: name must be an identifier-like string, got {name!r}")
@@ -91,7 +94,6 @@ def glue(name: str, value, spec: str | None = None) -> str:
     from myst_nb import glue as _glue
 
     _glue(name, Shown(shown), display=False)
-    return shown
 
 
 def below(value, bound: float, *, what: str = "rounding") -> str:
