@@ -186,7 +186,8 @@ def simulate(activation: str, init: str, depth: int, width: int, batch: int = 25
     standard-normal inputs): per hidden layer the second moment ``q`` of the pre-activations
     (over batch and units), and ``gain``: the ratio of the root-mean-square error signal at
     layer 1 to that at layer ``depth`` for a standard-normal error injected at layer ``depth``
-    (what √(χ₁(q₁) ⋯ χ₁(q_{depth−1})) predicts)."""
+    (what √(χ₁(q₁) ⋯ χ₁(q_{depth−1})) predicts), and ``gains``: the same ratio for every
+    layer 1..depth (1 at layer ``depth``)."""
     from afbook.mlp import MLP
 
     for name, v in (("depth", depth), ("width", width), ("batch", batch)):
@@ -197,8 +198,10 @@ def simulate(activation: str, init: str, depth: int, width: int, batch: int = 25
     net = MLP([width] * (depth + 1) + [1], activation=activation, init=init, seed=seed)
     _, zs, _ = net.forward(X, keep=True)
     delta = rng.normal(size=zs[-1].shape) * net.df(zs[-1])
-    rms_end = math.sqrt(float(np.mean(delta ** 2)))
+    rms = [math.sqrt(float(np.mean(delta ** 2)))]
     for l in range(depth - 2, -1, -1):
         delta = (delta @ net.weights[l + 1].T) * net.df(zs[l])
-    return {"q": np.array([float(np.mean(z ** 2)) for z in zs]),
-            "gain": math.sqrt(float(np.mean(delta ** 2))) / rms_end}
+        rms.append(math.sqrt(float(np.mean(delta ** 2))))
+    gains = np.array(rms[::-1]) / rms[0]          # layer 1 .. depth, relative to layer depth
+    return {"q": np.array([float(np.mean(z ** 2)) for z in zs]), "gains": gains,
+            "gain": float(gains[0])}
