@@ -94,3 +94,26 @@ def test_load_and_tasks():
 def test_errors(call, exc, word):
     with pytest.raises(exc, match=word):
         call()
+
+
+def test_digits_split():
+    Xtr, Xva, Xte, ytr, yva, yte = D.digits_split()
+    assert (Xtr.shape, Xva.shape, Xte.shape) == ((1000, 64), (400, 64), (397, 64))
+    assert ytr.dtype == np.int64 and set(np.unique(ytr)) == set(range(10))
+    np.testing.assert_allclose(Xtr.mean(axis=0), 0, atol=1e-12)
+    sd = Xtr.std(axis=0)
+    assert np.all((np.abs(sd - 1) < 1e-12) | (sd == 0))      # constant pixels only centred
+    again = D.digits_split()
+    assert all(np.array_equal(a, b) for a, b in zip(again, (Xtr, Xva, Xte, ytr, yva, yte)))
+    other = D.digits_split(seed=1)
+    assert not np.array_equal(other[3], ytr)
+    small = D.digits_split(n_train=100, n_val=50)
+    assert small[2].shape == (1647, 64)
+    with pytest.raises(ValueError, match="n_train"):
+        D.digits_split(n_train=0)
+    with pytest.raises(ValueError, match="n_val"):
+        D.digits_split(n_val=2.5)
+    with pytest.raises(ValueError, match="test set"):
+        D.digits_split(n_train=1500, n_val=297)
+    with pytest.raises(TypeError, match="seed"):
+        D.digits_split(seed="a")

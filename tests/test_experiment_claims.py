@@ -19,6 +19,7 @@ The main runs are the book's full configuration (about 20 s of CPU in all, one t
 so that pytest-xdist spreads them over the cores). ``AFBOOK_FULL_CLAIMS=1`` also recomputes the
 1-ulp replicate and checks the claims on it (twice the time; not part of ``make test``).
 """
+import json
 import math
 import os
 
@@ -91,8 +92,10 @@ def disagreements(name, fresh, stored):
     return bad
 
 
-# deep_networks (about 1 min of CPU) is recomputed at reduced size in tests/test_deep.py
-@pytest.mark.parametrize("name", [n for n in E.EXPERIMENTS if n != "deep_networks"])
+# deep_networks (about 1 min of CPU) is recomputed at reduced size in tests/test_deep.py;
+# the fair ranking (about 4 min) at reduced size below
+@pytest.mark.parametrize("name", [n for n in E.EXPERIMENTS
+                                  if n not in ("deep_networks", "ranking")])
 def test_fresh_run_keeps_the_claims_and_agrees_with_the_stored_results(name):
     stored = E.load(name, recompute=False)
     with threadpool_limits(limits=1):
@@ -115,3 +118,81 @@ def test_disagreement_is_detected():
     bad = disagreements("ranking_20_seeds", shifted, stored)
     assert len(bad) == len(stored["main"]["cells"]) and all("test mean" in b for b in bad)
     assert disagreements("ranking_20_seeds", stored, stored) == []
+
+
+# --- the fair ranking, recomputed at reduced size ---------------------------------------------------
+def reduced_ranking_config():
+    """One data draw, 5 weight seeds (runs 0-4 of the stored results) and two of the four rates."""
+    cfg = json.loads(json.dumps(E.EXPERIMENTS["ranking"][1]))
+    cfg["data_seeds"], cfg["lrs"] = [0], [0.01, 0.04]
+    for spec in cfg["tasks"].values():
+        if "seeds_per_draw" in spec:
+            spec["seeds_per_draw"] = 5
+    return cfg
+
+
+#: the claims of 04_ranking that must hold on the reduced run as well (the others need the power
+#: of 20 runs or the whole grid, and are checked on the stored full run by the notebook)
+REDUCED_CLAIMS = {"digits_no_step_resolved", "seed_steps_unresolved", "selu_not_first",
+                  "relu_not_ahead_of_tanh", "circles_at_ceiling", "spirals_room",
+                  "learning_rate_differs"}
+STEP_FAIR = {"spirals": 1 / 2000, "circles": 1 / 2000, "sine": 1e-4, "digits": 1 / 397}
+
+
+def ranking_disagreements(fresh, stored):
+    """Cells of the reduced run whose mean over its 5 runs differs from the same 5 runs stored
+    by more than 3 combined standard errors plus one resolution step; and the Bayes ceilings."""
+    bad = []
+    n = len(fresh["main"]["cells"][0]["test"])
+    for c in fresh["main"]["cells"]:
+        old = E.find(stored["main"]["cells"], task=c["task"], depth=c["depth"],
+                     activation=c["activation"], lr=c["lr"])
+        where = f"{c['task']}-{c['depth']} {c['activation']} lr {c['lr']}"
+        if c["init"] != old["init"]:
+            bad.append(f"{where}: initialiser {c['init']} (stored {old['init']})")
+        if abs(sum(c["diverged"]) - sum(old["diverged"][:n])) > 1:
+            bad.append(f"{where}: diverged {sum(c['diverged'])} (stored {sum(old['diverged'][:n])})")
+        a, b = _stats(c["test"]), _stats(old["test"][:n])
+        tol = 3 * math.hypot(a[1], b[1]) + STEP_FAIR[c["task"]]
+        if abs(a[0] - b[0]) > tol:
+            bad.append(f"{where}: test mean {a[0]:.4g} ± {a[1]:.2g} vs stored {b[0]:.4g} ± "
+                       f"{b[1]:.2g} (tolerance {tol:.3g})")
+    for task, b in fresh["main"]["bayes"].items():
+        if b is None:
+            continue
+        old = stored["main"]["bayes"][task]
+        if abs(b["population"] - old["population"]) > 3 * max(old["population_se"], 1e-12):
+            bad.append(f"{task}: Bayes accuracy {b['population']} (stored {old['population']})")
+    return bad
+
+
+def test_reduced_ranking_keeps_its_claims_and_agrees_with_the_stored_runs():
+    stored = E.load("ranking", recompute=False)
+    with threadpool_limits(limits=1):
+        fresh = E.run("ranking", replicate=False, config=reduced_ranking_config())
+    report = C.evaluate("ranking", fresh)
+    failed = [o for o in report.failed if o.claim.id in REDUCED_CLAIMS]
+    assert not failed, "claims that fail on a reduced fresh run:\n" + report.margins()
+    bad = ranking_disagreements(fresh, stored)
+    assert not bad, "reduced ranking disagrees with results/ranking.json:\n" + "\n".join(bad)
+    # the claims that need 20 runs, by direction only: sigmoid behind tanh on the spirals, and
+    # tanh slower than ReLU on the 2-d classification tasks but faster on the digits
+    for d in (2, 4):
+        gap = (E.fair_values(fresh, "spirals", d, "tanh")
+               - E.fair_values(fresh, "spirals", d, "sigmoid")).mean()
+        assert gap > 0.10, f"spirals-{d}: tanh - sigmoid {gap:.3f}"
+    for e in E.epochs_comparisons(fresh, "tanh", "relu", C.ZERO_CENTRED_LR):
+        if e["task"] in ("spirals", "circles", "digits"):
+            want = 1 if e["task"] != "digits" else -1
+            assert want * e["diff"].mean > 0, (e["task"], e["depth"], e["diff"].mean)
+
+
+def test_ranking_disagreement_is_detected():
+    stored = E.load("ranking", recompute=False)
+    cells = [dict(c, test=c["test"][:5]) for c in stored["main"]["cells"] if c["lr"] == 0.01]
+    fresh = {"main": {"cells": cells, "bayes": stored["main"]["bayes"]}}
+    assert ranking_disagreements(fresh, stored) == []
+    shifted = {"main": {"cells": [dict(c, test=[v - 0.3 for v in c["test"]]) for c in cells
+                                  if c["task"] != "sine"], "bayes": {}}}
+    bad = ranking_disagreements(shifted, stored)
+    assert len(bad) == len(shifted["main"]["cells"]) and all("test mean" in b for b in bad)

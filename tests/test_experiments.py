@@ -11,7 +11,7 @@ import pytest
 import activations as A
 from afbook import claims as C
 from afbook import experiments as E
-from afbook import mlp
+from afbook import datasets, mlp
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -217,3 +217,51 @@ def test_choosing_guide_names_the_initialisers_of_the_table():
              for out in cell.get("outputs", []) if "scrapbook" in out.get("metadata", {})}
     for name in ("relu", "tanh", "selu"):
         assert glued[f"init_{name}"] == E.init_title(name)
+
+
+# --- the fair ranking ----------------------------------------------------------------------------
+def test_stacked_learning_rates_equal_separate_fits():
+    X, y = datasets.load("circles", n=60, seed=0)
+    lrs = [0.003, 0.03]
+    nets = [mlp.MLP([2, 8, 8, 2], activation="elu", head="softmax", seed=s)
+            for _ in lrs for s in (0, 1)]
+    hists = mlp.fit_stacked(nets, X, y, epochs=20, optimizer=E._StackedAdam(np.repeat(lrs, 2)))
+    for k, h in enumerate(hists):
+        one = mlp.MLP([2, 8, 8, 2], activation="elu", head="softmax", seed=k % 2)
+        ref = mlp.fit_stacked([one], X, y, epochs=20, lr=lrs[k // 2])[0]
+        np.testing.assert_allclose(h["loss"], ref["loss"], rtol=1e-10)
+
+
+def _fake_fair(test_by_act, val_by_lr=None):
+    """A stored fair ranking with one setting, two rates and given per-run test values."""
+    lrs = [0.01, 0.04]
+    cells = []
+    for act, test in test_by_act.items():
+        for lr in lrs:
+            val = (val_by_lr or {}).get((act, lr), [0.5] * len(test))
+            cells.append({"task": "circles", "depth": 2, "activation": act, "init": "x",
+                          "lr": lr, "val": val, "test": test, "train_loss": test,
+                          "epochs": [10] * len(test), "diverged": [False] * len(test)})
+    cfg = {"tasks": {"circles": {"metric": "accuracy", "higher_is_better": True,
+                                 "depths": [2]}},
+           "activations": list(test_by_act), "lrs": lrs, "training": {"epochs": 200}}
+    return {"config": cfg, "main": {"cells": cells}}
+
+
+def test_chosen_lr_and_paired_comparisons():
+    rng = np.random.default_rng(0)
+    base = rng.uniform(0.8, 0.9, 20)
+    acts = {a: list(base + shift) for a, shift in zip(E.SEED_ORDER, (0, 0.05, 0.05, 0, 0, -0.2))}
+    val = {("elu", 0.04): [0.9] * 20}
+    data = _fake_fair(acts, val)
+    assert E.chosen_lr(data, "circles", 2, "elu") == 0.04
+    assert E.chosen_lr(data, "circles", 2, "relu") == 0.01        # tie -> the smaller rate
+    cmps = E.fair_comparisons(data)
+    verdicts = {(e["better"], e["worse"]): e["verdict"] for e in cmps}
+    assert verdicts == {("selu", "elu"): "reversed", ("elu", "leaky_relu"): "unresolved",
+                        ("leaky_relu", "relu"): "holds", ("relu", "tanh"): "unresolved",
+                        ("tanh", "sigmoid"): "holds"}
+    e = [c for c in cmps if c["worse"] == "sigmoid"][0]
+    assert e["diff"].mean == pytest.approx(20.0) and e["p_holm"] <= 0.05
+    assert E.fair_ranks(data)["circles", 2]["sigmoid"] == 6.0
+    np.testing.assert_array_equal(E.fair_epochs(data, "circles", 2, "relu", 0.01), [10.0] * 20)

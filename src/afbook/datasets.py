@@ -1,4 +1,5 @@
-"""Seeded toy data sets generated with NumPy (nothing is downloaded).
+"""Seeded toy data sets generated with NumPy, and scikit-learn's bundled digits (nothing is
+downloaded).
 
 Every generator takes ``n`` (number of samples), a noise level and ``seed``; the same arguments
 always give the same arrays.  Classification sets return ``X`` of shape ``(n, 2)`` (float64) and
@@ -19,6 +20,7 @@ __all__ = [
     "train_test_split",
     "TASKS",
     "load",
+    "digits_split",
 ]
 
 
@@ -160,3 +162,29 @@ def load(task: str, n: int = 400, seed: int = 0, **kwargs):
     if task not in TASKS:
         raise ValueError(f"load: unknown task {task!r}; choose one of {sorted(TASKS)}")
     return TASKS[task][0](n=n, seed=seed, **kwargs)
+
+
+def digits_split(n_train: int = 1000, n_val: int = 400, seed: int = 0):
+    """scikit-learn's bundled handwritten digits (1,797 8×8 images, 10 classes; the data ship
+    inside the package, nothing is downloaded), shuffled with ``seed`` and split into
+    ``n_train`` / ``n_val`` / the rest (default 1000 / 400 / 397).
+
+    The 64 pixel values are standardised with the training set's mean and standard deviation
+    (pixels that are constant on the training set are only centred). Returns ``X_train, X_val,
+    X_test, y_train, y_val, y_test``."""
+    from sklearn.datasets import load_digits
+
+    for name, v in (("n_train", n_train), ("n_val", n_val)):
+        if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < 1:
+            raise ValueError(f"digits_split: {name} must be a positive integer, got {v!r}")
+    rng = _check_seed("digits_split", seed)
+    X, y = load_digits(return_X_y=True)
+    if n_train + n_val >= len(y):
+        raise ValueError(f"digits_split: n_train + n_val must leave a test set of the {len(y)} "
+                         f"images, got {n_train} + {n_val}")
+    X, y = _shuffle(X.astype(float), y.astype(np.int64), rng)
+    mu = X[:n_train].mean(axis=0)
+    sd = X[:n_train].std(axis=0)
+    X = (X - mu) / np.where(sd > 0, sd, 1.0)
+    a, b = n_train, n_train + n_val
+    return X[:a], X[a:b], X[b:], y[:a], y[a:b], y[b:]

@@ -37,13 +37,15 @@ import numpy as np
 import activations as A
 from afbook import datasets
 from afbook.display import HTMLDisplay, fmt
-from afbook.mlp import MLP, epochs_to_target, fit_stacked
+from afbook.mlp import MLP, Adam, epochs_to_target, fit_stacked
 
 __all__ = [
     "INITIALISATION", "recommended_init", "init_title", "init_table", "inactive_fraction",
     "train_on_task", "train_seeds", "Table", "mean_std", "EXPERIMENTS", "run", "load",
     "results_dir", "provenance", "provenance_note", "values", "find", "paired_stats", "verdict",
-    "SCHEMA",
+    "SCHEMA", "FAIR_RANKING", "run_fair_ranking", "fair_settings", "fair_cell", "chosen_lr",
+    "fair_values", "fair_means", "fair_ranks", "fair_comparisons", "fair_epochs",
+    "epochs_comparisons",
 ]
 
 SCHEMA = 1
@@ -394,6 +396,95 @@ def run_ranking(config: dict, *, perturb: bool = False) -> dict:
     return {"cells": cells}
 
 
+class _StackedAdam(Adam):
+    """Adam whose learning rate is an array of shape (S, 1, 1): one rate per stacked network."""
+
+    def __init__(self, lrs):
+        super().__init__(lr=float(np.min(lrs)))
+        self.lr = np.asarray(lrs, dtype=float).reshape(-1, 1, 1)
+
+
+def _fair_data(task: str, data_seed: int, tr: dict):
+    """(X_train, X_val, X_test, y_train, y_val, y_test) of one data draw."""
+    if task == "digits":
+        return datasets.digits_split(seed=data_seed)
+    a, b = tr["n_train"], tr["n_train"] + tr["n_val"]
+    X, y = datasets.load(task, n=b + tr["n_test"], seed=data_seed)
+    return X[:a], X[a:b], X[b:], y[:a], y[a:b], y[b:]
+
+
+def _bayes(task: str, data: dict) -> dict | None:
+    """The Bayes-optimal score of ``task``: over the generator and on each test set."""
+    from afbook import stats
+
+    if task == "sine":
+        on_test = [0.5 * float(np.mean((d[5] - np.sin(d[2][:, 0])) ** 2)) for d in data.values()]
+        return {"population": stats.bayes_loss("sine"), "population_se": 0.0, "test": on_test}
+    if task in ("spirals", "circles"):
+        acc, se = stats.bayes_accuracy(task)
+        on_test = [float(np.mean((stats.bayes_posterior(task, d[2]) > 0.5) == (d[5] == 1)))
+                   for d in data.values()]
+        return {"population": acc, "population_se": se, "test": on_test}
+    return None
+
+
+def run_fair_ranking(config: dict, *, perturb: bool = False) -> dict:
+    """Adam on each task, every (depth, activation, learning rate of the grid): per run (one data
+    draw and one weight seed; the same runs for every activation, so the comparison is paired)
+    the validation and test metric (a diverged run scores chance: accuracy 1/classes, or the
+    loss of predicting 0), the final training loss and the first epoch at which the training
+    metric reaches the task's target (None if never). All learning rates and seeds of one
+    (task, depth, activation, data draw) are trained as one stack (:func:`fit_stacked`)."""
+    tr, lrs = config["training"], list(config["lrs"])
+    out = {"cells": [], "bayes": {}}
+    for task, spec in config["tasks"].items():
+        draws = spec.get("data_seeds", config["data_seeds"])
+        per = spec.get("seeds_per_draw", config["seeds_per_draw"])
+        data = {ds: _fair_data(task, ds, tr) for ds in draws}
+        out["bayes"][task] = _bayes(task, data)   # the same in the 1-ulp replicate
+        classify = spec["metric"] == "accuracy"
+        width, epochs = spec.get("width", tr["width"]), spec.get("epochs", tr["epochs"])
+        for depth in spec["depths"]:
+            for act in config["activations"]:
+                res = {lr: {k: [] for k in ("val", "test", "train_loss", "epochs", "diverged")}
+                       for lr in lrs}
+                for i, ds in enumerate(draws):
+                    X_tr, X_va, X_te, y_tr, y_va, y_te = data[ds]
+                    seeds = [i * per + j for j in range(per)]
+                    n_out = int(np.max(y_tr)) + 1 if classify else 1
+                    sizes = [X_tr.shape[1]] + [int(width)] * int(depth) + [n_out]
+                    nets = [MLP(sizes, activation=act, params=config.get("params", {}).get(act),
+                                head="softmax" if classify else "identity",
+                                init=recommended_init(act), seed=s) for _ in lrs for s in seeds]
+                    if perturb:
+                        for net in nets:
+                            for W in net.weights:
+                                W[...] = np.nextafter(W, np.inf)
+                    hists = fit_stacked(nets, X_tr, y_tr, epochs=epochs,
+                                        optimizer=_StackedAdam(np.repeat(lrs, per)))
+                    for k, (net, h) in enumerate(zip(nets, hists)):
+                        r = res[lrs[k // per]]
+                        bad = h["diverged"]
+                        with np.errstate(all="ignore"):
+                            if classify:
+                                chance = 1.0 / n_out
+                                v = chance if bad else net.accuracy(X_va, y_va)
+                                t = chance if bad else net.accuracy(X_te, y_te)
+                            else:
+                                v = 0.5 * float(np.mean(y_va ** 2)) if bad else net.loss(X_va, y_va)
+                                t = 0.5 * float(np.mean(y_te ** 2)) if bad else net.loss(X_te, y_te)
+                        r["val"].append(_clean(v))
+                        r["test"].append(_clean(t))
+                        r["train_loss"].append(None if bad else _clean(h["loss"][-1]))
+                        r["epochs"].append(epochs_to_target(h, spec["metric"], spec["target"],
+                                                            above=spec["higher_is_better"]))
+                        r["diverged"].append(bool(bad))
+                for lr in lrs:
+                    out["cells"].append({"task": task, "depth": depth, "activation": act,
+                                         "init": recommended_init(act), "lr": lr, **res[lr]})
+    return out
+
+
 _DEAD_NET = {"hidden_layers": 4, "width": 32, "n": 160, "optimizer": "sgd", "init": "he_normal"}
 _DEAD_ACTS = [("relu", {}), ("leaky_relu", {}), ("leaky_relu", {"alpha": 0.2}), ("elu", {})]
 _RANKING_TASKS = {
@@ -405,6 +496,29 @@ _RANKING_TASKS = {
 }
 _RANKING_TRAINING = {"width": 16, "n": 160, "epochs": 200, "optimizer": "adam", "lr": 0.02,
                      "test_fraction": 0.25}
+
+_FAIR_TASKS = {
+    "spirals": {"title": "two spirals", "metric": "accuracy", "target": 0.85,
+                "higher_is_better": True, "depths": [2, 4]},
+    "circles": {"title": "circles", "metric": "accuracy", "target": 0.95,
+                "higher_is_better": True, "depths": [2, 4]},
+    "sine": {"title": "noisy sine", "metric": "loss", "target": 0.01,
+             "higher_is_better": False, "depths": [2, 4]},
+    "digits": {"title": "digits (8×8)", "metric": "accuracy", "target": 0.95,
+               "higher_is_better": True, "depths": [2], "data_seeds": [0],
+               "seeds_per_draw": 20, "epochs": 100},
+}
+#: the fair ranking: learning rate chosen per activation on a validation split from one grid,
+#: 20 paired runs (4 data draws x 5 weight seeds; digits: one fixed split x 20 seeds)
+FAIR_RANKING = {
+    "tasks": _FAIR_TASKS,
+    "activations": ["selu", "elu", "leaky_relu", "relu", "tanh", "sigmoid", "silu", "gelu"],
+    "params": {"gelu": {"approximate": "tanh"}},
+    "lrs": [0.0025, 0.01, 0.04, 0.16], "data_seeds": [0, 1, 2, 3], "seeds_per_draw": 5,
+    "training": {"width": 16, "n_train": 150, "n_val": 500, "n_test": 2000, "epochs": 200,
+                 "optimizer": "adam"},
+}
+
 
 #: name -> (runner, config). ``tools/make_results.py`` writes ``results/<name>.json`` for each.
 EXPERIMENTS: dict[str, tuple[Callable, dict]] = {
@@ -422,12 +536,7 @@ EXPERIMENTS: dict[str, tuple[Callable, dict]] = {
                     + [{"activation": "leaky_relu", "params": {"alpha": a}, "lr": 1.5,
                         "epochs": 300} for a in (0.01, 0.1, 0.25, 0.5)],
     }),
-    "ranking": (run_ranking, {
-        "tasks": _RANKING_TASKS, "depths": [2, 8],
-        "activations": ["selu", "elu", "leaky_relu", "relu", "tanh", "sigmoid", "silu", "gelu"],
-        "params": {"gelu": {"approximate": "tanh"}},
-        "seeds": [0, 1, 2, 3, 4], "training": _RANKING_TRAINING,
-    }),
+    "ranking": (run_fair_ranking, FAIR_RANKING),
     "ranking_20_seeds": (run_ranking, {
         "tasks": {"spirals": _RANKING_TASKS["spirals"]}, "depths": [2],
         "activations": ["selu", "elu", "relu", "leaky_relu"],
@@ -487,7 +596,7 @@ def load(name: str, *, recompute: bool | None = None) -> dict:
 # ------------------------------------------------------------------------------------------------
 # Provenance
 # ------------------------------------------------------------------------------------------------
-_CODE_MODULES = ("mlp", "datasets", "experiments", "claims", "display", "deep")
+_CODE_MODULES = ("mlp", "datasets", "experiments", "claims", "display", "deep", "stats")
 
 
 def _git_commit() -> str | None:
@@ -629,3 +738,115 @@ def seed_pair_verdicts(data: dict, part: str = "main") -> dict:
 from afbook import deep as _deep  # noqa: E402  (deep imports neither experiments nor claims)
 
 EXPERIMENTS["deep_networks"] = (_deep.run_deep, _deep.CONFIG)
+
+
+# ------------------------------------------------------------------------------------------------
+# Summaries of the fair ranking (learning rate chosen on validation; paired runs)
+# ------------------------------------------------------------------------------------------------
+def fair_settings(data: dict) -> list[tuple[str, int]]:
+    """The (task, depth) settings of the fair ranking, in the config's order."""
+    return [(t, d) for t, spec in data["config"]["tasks"].items() for d in spec["depths"]]
+
+
+def fair_cell(data: dict, task: str, depth: int, activation: str, lr: float,
+              part: str = "main") -> dict:
+    """The stored cell of one (task, depth, activation, learning rate)."""
+    return find(data[part]["cells"], task=task, depth=depth, activation=activation, lr=lr)
+
+
+def _score(data: dict, task: str, v: np.ndarray) -> np.ndarray:
+    """Higher is better: accuracy, or minus the loss."""
+    return v if data["config"]["tasks"][task]["higher_is_better"] else -v
+
+
+def chosen_lr(data: dict, task: str, depth: int, activation: str, part: str = "main") -> float:
+    """The learning rate of the grid with the best mean validation score over the runs (a
+    diverged run scores chance); on a tie the smaller rate."""
+    best, best_lr = -math.inf, None
+    for lr in data["config"]["lrs"]:
+        v = _score(data, task, values(fair_cell(data, task, depth, activation, lr, part), "val"))
+        m = float(np.mean(v))
+        if m > best:
+            best, best_lr = m, lr
+    return best_lr
+
+
+def fair_values(data: dict, task: str, depth: int, activation: str, metric: str = "test",
+                part: str = "main", lr: float | None = None) -> np.ndarray:
+    """Per-run values of ``metric`` at the chosen learning rate (or at ``lr``)."""
+    lr = chosen_lr(data, task, depth, activation, part) if lr is None else lr
+    return values(fair_cell(data, task, depth, activation, lr, part), metric)
+
+
+def fair_means(data: dict, part: str = "main") -> dict:
+    """(task, depth, activation) -> mean test metric at the chosen learning rate."""
+    return {(t, d, a): float(np.mean(fair_values(data, t, d, a, part=part)))
+            for t, d in fair_settings(data) for a in data["config"]["activations"]}
+
+
+def fair_ranks(data: dict, part: str = "main") -> dict:
+    """(task, depth) -> {activation: rank} by mean test metric (1 = best; no ties expected)."""
+    from scipy import stats as sps
+
+    means, acts = fair_means(data, part), data["config"]["activations"]
+    out = {}
+    for t, d in fair_settings(data):
+        s = _score(data, t, np.array([means[t, d, a] for a in acts]))
+        out[t, d] = {a: float(r) for a, r in zip(acts, sps.rankdata(-s))}
+    return out
+
+
+def fair_comparisons(data: dict, pairs: Sequence[tuple[str, str]] | None = None,
+                     part: str = "main", alpha: float = 0.05) -> list[dict]:
+    """Paired comparisons "better > worse" at each activation's chosen learning rate, for every
+    pair (default: the adjacent pairs of seed 000's ranking) and setting, on the same runs.
+
+    Each entry has ``better``, ``worse``, ``task``, ``depth``, ``diff`` (a
+    :class:`afbook.stats.Paired` of score(better) - score(worse): accuracy in percentage points,
+    or minus the loss in units of 1e-3; positive = the claim's direction), ``p_holm`` (Holm over
+    all entries) and ``verdict``: "holds" / "reversed" if ``p_holm <= alpha``, else
+    "unresolved"."""
+    from afbook import stats
+
+    pairs = list(zip(SEED_ORDER[:-1], SEED_ORDER[1:])) if pairs is None else list(pairs)
+    out = []
+    for b, w in pairs:
+        for t, d in fair_settings(data):
+            k = 100.0 if data["config"]["tasks"][t]["higher_is_better"] else 1000.0
+            va, vb = (_score(data, t, fair_values(data, t, d, a, part=part)) for a in (b, w))
+            out.append({"better": b, "worse": w, "task": t, "depth": d,
+                        "diff": stats.paired(va, vb).scaled(k)})
+    adj = stats.holm([e["diff"].p for e in out])
+    for e, p in zip(out, adj):
+        e["p_holm"] = float(p)
+        e["verdict"] = ("unresolved" if p > alpha else
+                        "holds" if e["diff"].mean > 0 else "reversed")
+    return out
+
+
+def fair_epochs(data: dict, task: str, depth: int, activation: str, lr: float,
+                part: str = "main") -> np.ndarray:
+    """Per-run epochs to the training target at ``lr``; a run that never reaches it counts as
+    the budget + 1 (censored, so a comparison of such runs is conservative)."""
+    spec = data["config"]["tasks"][task]
+    budget = spec.get("epochs", data["config"]["training"]["epochs"])
+    e = values(fair_cell(data, task, depth, activation, lr, part), "epochs")
+    return np.where(np.isfinite(e), e, budget + 1.0)
+
+
+def epochs_comparisons(data: dict, first: str, second: str, lr: float,
+                       part: str = "main", alpha: float = 0.05) -> list[dict]:
+    """Per setting, the paired difference of epochs to target ``first - second`` at the common
+    rate ``lr`` (positive: ``first`` is slower), Holm-adjusted over the settings; verdict
+    "slower" / "faster" / "unresolved" for ``first``."""
+    from afbook import stats
+
+    out = [{"task": t, "depth": d,
+            "diff": stats.paired(fair_epochs(data, t, d, first, lr, part),
+                                 fair_epochs(data, t, d, second, lr, part))}
+           for t, d in fair_settings(data)]
+    for e, p in zip(out, stats.holm([e["diff"].p for e in out])):
+        e["p_holm"] = float(p)
+        e["verdict"] = ("unresolved" if p > alpha else
+                        "slower" if e["diff"].mean > 0 else "faster")
+    return out
