@@ -2,7 +2,6 @@
 import io
 import json
 import re
-from html.parser import HTMLParser
 
 import numpy as np
 import pytest
@@ -16,19 +15,6 @@ SANITIZE = re.compile(r"data:image/(png|jpeg|gif|svg\+xml);base64,[A-Za-z0-9+/=]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags(html):
-    p = _Tags()
-    p.feed(html)
-    return p.tags
 
 
 def data_of(html):
@@ -66,8 +52,8 @@ def test_alt_reports_library_values(elu):
     assert f"f goes from {plotting.fmt(y.min())} to {plotting.fmt(y.max())}" in elu.alts[k]
 
 
-def test_dom_contract(elu):
-    t = tags(elu.html)
+def test_dom_contract(elu, html_tags):
+    t = html_tags(elu.html)
     root = t[0]
     assert root[0] == "div" and root[1]["class"] == "afx-explorer" and root[1]["id"] == elu.id
     ranges = [a for tag, a in t if tag == "input" and a.get("type") == "range"]

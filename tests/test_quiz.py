@@ -4,7 +4,6 @@ import json
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 
 import pytest
 
@@ -30,19 +29,6 @@ GOOD = {"title": "Test quiz", "questions": [
 ]}
 
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags(html):
-    p = _Tags()
-    p.feed(html)
-    return p.tags
 
 
 def question_html(html, qid):
@@ -64,9 +50,9 @@ def test_bundle_and_root(rendered):
     assert b["text/html"].count('class="afx-question"') == 3
 
 
-def test_numeric_question(rendered):
+def test_numeric_question(rendered, html_tags):
     h = question_html(rendered.html, "sigmoid-slope-at-0")
-    t = tags(h)
+    t = html_tags(h)
     inputs = [a for tag, a in t if tag == "input"]
     assert len(inputs) == 1 and inputs[0]["type"] == "text" and inputs[0]["class"] == "afx-input"
     assert any(tag == "label" and a["for"] == inputs[0]["id"] for tag, a in t)
@@ -75,9 +61,9 @@ def test_numeric_question(rendered):
     assert rendered.answers["sigmoid-slope-at-0"] == 0.25
 
 
-def test_choice_questions(rendered):
+def test_choice_questions(rendered, html_tags):
     h = question_html(rendered.html, "bounded-ones")
-    t = tags(h)
+    t = html_tags(h)
     boxes = [a for tag, a in t if tag == "input"]
     assert [a["type"] for a in boxes] == ["checkbox"] * 3
     assert all(any(tag == "label" and a.get("for") == b["id"] for tag, a in t) for b in boxes)
@@ -85,7 +71,7 @@ def test_choice_questions(rendered):
     assert h.count("✔ correct") == 2 and h.count("✘ wrong") == 1
     assert "<strong>bounded</strong>" in h
     h = question_html(rendered.html, "relu-kink")
-    assert [a["type"] for tag, a in tags(h) if tag == "input"] == ["radio"] * 3
+    assert [a["type"] for tag, a in html_tags(h) if tag == "input"] == ["radio"] * 3
     for qid in ("sigmoid-slope-at-0", "bounded-ones", "relu-kink"):
         h = question_html(rendered.html, qid)
         assert h.count('class="afx-check"') == 1 and h.count('class="afx-feedback"') == 1
