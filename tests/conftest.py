@@ -114,3 +114,19 @@ def load_tool():
         return module
 
     return load
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium under Playwright, headless and with no background networking (the site
+    tests in tests/browser and the JupyterLab test in tests/jupyterlab share it)."""
+    from playwright.sync_api import sync_playwright
+
+    from afx_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found (make chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from afx_browser import (AXE, CHROMIUM, CHROMIUM_ARGS, FIXTURES, HAVE_SITE, NO_SITE, REPORT, SITE, VIEWPORT, _VISITS,
+from afx_browser import (AXE, FIXTURES, HAVE_SITE, NO_SITE, REPORT, SITE, VIEWPORT, _VISITS,
                          Recorder, Visit, gzip_size, local_file, run_axe, screenshot_path, serve, wait_mathjax,
                          MATH_INFO_JS, VISIBLE_TEXT_JS, IMAGES_JS)
 
@@ -30,18 +30,6 @@ def site_url():
 @pytest.fixture(scope="session")
 def fixture_url():
     yield from _served(FIXTURES)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

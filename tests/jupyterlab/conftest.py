@@ -3,7 +3,6 @@ token, 127.0.0.1) and one Debian chromium for the whole session."""
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -11,15 +10,10 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-for p in (HERE, REPO / "tools", REPO / "tests" / "browser"):
-    if str(p) not in sys.path:
-        sys.path.insert(0, str(p))
 
-from afx_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from lab import Lab  # noqa: E402
+from lab import Lab  # noqa: E402  (tools/ is on pytest's pythonpath, see pyproject.toml)
 
-LATENCY: dict[str, list[tuple[str, float, float]]] = {}
-PHASES: dict[str, dict[str, float]] = {}
+from labclient import LATENCY, PHASES  # noqa: E402  (the run's tables, filled by test_lab.py)
 
 
 @pytest.fixture(scope="session")
@@ -29,18 +23,6 @@ def lab():
     PHASES["(server start)"] = {"open": time.monotonic() - t0}
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found (make chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,10 @@ import re
 import time
 from pathlib import Path
 
+# Tables of the run, filled by test_lab.py and printed by conftest.py at the end.
+LATENCY: dict[str, list[tuple[str, float, float]]] = {}
+PHASES: dict[str, dict[str, float]] = {}
+
 REPO = Path(__file__).resolve().parents[2]
 KERNEL_JS = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;

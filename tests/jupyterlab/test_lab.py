@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 import labclient as L
-from conftest import LATENCY, PHASES
+from labclient import LATENCY, PHASES
 
 REPO = Path(__file__).resolve().parents[2]
 CHAPTERS = REPO / "chapters"

@@ -30,7 +30,6 @@ def test_make_lab_runs_tools_lab_py():
 
 
 def test_lab_server_command_is_local_and_offline():
-    sys.path.insert(0, str(REPO / "tools"))
     from lab import Lab
 
     cmd = " ".join(Lab().command())
@@ -42,7 +41,6 @@ def test_lab_server_command_is_local_and_offline():
 
 def test_kernel_websockets_send_without_nagle_delay(monkeypatch):
     # `tools/lab.py --serve` makes every kernel websocket set TCP_NODELAY before it opens
-    sys.path.insert(0, str(REPO / "tools"))
     import lab
     from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
