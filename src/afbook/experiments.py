@@ -40,7 +40,7 @@ from afbook.display import HTMLDisplay, fmt
 from afbook.mlp import MLP, Adam, epochs_to_target, fit_stacked
 
 __all__ = [
-    "INITIALISATION", "recommended_init", "init_title", "init_table", "inactive_fraction",
+    "INITIALISATION", "INIT_TITLES", "recommended_init", "init_title", "init_table", "inactive_fraction",
     "train_on_task", "train_seeds", "Table", "mean_std", "EXPERIMENTS", "run", "load",
     "results_dir", "provenance", "provenance_note", "values", "find", "paired_stats", "verdict",
     "SCHEMA", "FAIR_RANKING", "run_fair_ranking", "fair_settings", "fair_cell", "chosen_lr",
@@ -85,8 +85,9 @@ INITIALISATION: dict[str, tuple[str, str]] = {
     "step": ("glorot_normal", "no useful gradient; any scale (Glorot, as for sigmoid)"),
     "threshold": ("glorot_normal", _GLOROT),
 }
-_INIT_TITLES = {"he_normal": "He normal", "glorot_normal": "Glorot normal",
-                "lecun_normal": "LeCun normal"}
+#: initialiser name -> how the book writes it
+INIT_TITLES = {"he_normal": "He normal", "glorot_normal": "Glorot normal",
+               "lecun_normal": "LeCun normal"}
 
 
 def recommended_init(activation: str) -> str:
@@ -102,7 +103,7 @@ def recommended_init(activation: str) -> str:
 
 def init_title(activation: str) -> str:
     """The display name of :func:`recommended_init` (``"He normal"``), for tables and prose."""
-    return _INIT_TITLES[recommended_init(activation)]
+    return INIT_TITLES[recommended_init(activation)]
 
 
 def init_table(names: Sequence[str]) -> "Table":
@@ -683,55 +684,8 @@ def mean_of(cell: dict, metric: str) -> float:
     return float(v.mean()) if v.size else float("nan")
 
 
-def ranking_means(data: dict, part: str = "main") -> dict:
-    """(task, depth, activation) -> mean held-out metric over the seeds."""
-    return {(c["task"], c["depth"], c["activation"]): mean_of(c, "test")
-            for c in data[part]["cells"]}
-
-
-def ranking_ranks(data: dict, part: str = "main") -> dict:
-    """(task, depth) -> {activation: rank} (1 = best; means equal to 6 decimals share a rank)."""
-    from scipy import stats
-
-    cfg = data["config"]
-    means = ranking_means(data, part)
-    ranks = {}
-    for task, spec in cfg["tasks"].items():
-        sign = -1.0 if spec["higher_is_better"] else 1.0
-        for d in cfg["depths"]:
-            vals = [round(sign * means[task, d, a], 6) for a in cfg["activations"]]
-            ranks[task, d] = {a: float(r) for a, r in zip(cfg["activations"],
-                                                           stats.rankdata(vals))}
-    return ranks
-
-
-def mean_ranks(data: dict, part: str = "main") -> dict:
-    """activation -> its mean rank over the settings."""
-    ranks = ranking_ranks(data, part)
-    acts = data["config"]["activations"]
-    return {a: float(np.mean([r[a] for r in ranks.values()])) for a in acts}
-
-
-def ranking_verdict(data: dict, task: str, depth: int, better: str, worse: str,
-                    part: str = "main") -> tuple[str, float]:
-    """Chapter 04's rule (unpaired, 2 SE) for "better > worse" in one setting; see :func:`verdict`."""
-    cells = data[part]["cells"]
-    a = find(cells, task=task, depth=depth, activation=better)["test"]
-    b = find(cells, task=task, depth=depth, activation=worse)["test"]
-    return verdict(a, b, data["config"]["tasks"][task]["higher_is_better"])
-
-
 SEED_ORDER = ["selu", "elu", "leaky_relu", "relu", "tanh", "sigmoid"]
 RECTIFIERS = ["relu", "leaky_relu", "elu", "selu", "silu", "gelu"]
-
-
-def seed_pair_verdicts(data: dict, part: str = "main") -> dict:
-    """(better, worse, task, depth) -> (verdict, margin) for each adjacent pair of seed 000's
-    ranking SELU > ELU > Leaky ReLU > ReLU > tanh > sigmoid."""
-    cfg = data["config"]
-    return {(b, w, t, d): ranking_verdict(data, t, d, b, w, part)
-            for b, w in zip(SEED_ORDER[:-1], SEED_ORDER[1:])
-            for t in cfg["tasks"] for d in cfg["depths"]}
 
 
 # The deep networks on the digits of 08_deep_networks: runner and config live in afbook/deep.py
