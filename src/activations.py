@@ -46,7 +46,7 @@ from typing import Any, Callable
 import numpy as np
 from scipy import special as _sp
 
-__all__ = ["Activation", "Param", "REGISTRY", "FAMILIES", "get", "names"]
+__all__ = ["Activation", "Param", "FrameworkCall", "REGISTRY", "FAMILIES", "get", "names", "as_real_array"]
 
 FAMILIES = ("sigmoid", "tanh", "relu", "softmax", "other")
 _SMOOTHNESS = ("discontinuous", "C0", "C1", "Cinf")
@@ -270,7 +270,7 @@ class Activation:
 
     def _apply(self, impl: Callable, what: str, x: Any, args: tuple, kwargs: dict):
         params = self._bind(what, args, kwargs)
-        arr = _as_real_array(x, self.name if not what else f"{self.name}.{what}")
+        arr = as_real_array(x, self.name if not what else f"{self.name}.{what}")
         target = np.dtype(np.float32) if arr.dtype == np.float16 else \
             np.dtype(np.float64) if arr.dtype.itemsize > 8 else arr.dtype
         if target != np.float64 and any(_unrepresentable(v, target) for v in params.values()):
@@ -393,16 +393,18 @@ class Activation:
 # --------------------------------------------------------------------------------------
 # Input handling and numeric helpers
 # --------------------------------------------------------------------------------------
-def _as_real_array(x: Any, fname: str) -> np.ndarray:
-    """x as a float ndarray: floats keep their dtype, ints and bools become float64."""
+def as_real_array(x: Any, where: str, name: str = "x") -> np.ndarray:
+    """``x`` as a float ndarray, the way every activation reads its input: floats keep their dtype,
+    ints and bools become float64; anything else is a TypeError naming ``where`` and ``name``.
+    The course's layers (``afbook.layers``) read their inputs and gradients with it too."""
     if not isinstance(x, np.ndarray):
         if isinstance(x, (str, bytes)) or x is None:
-            raise TypeError(f"{fname}: x must be real numbers (a float, an int or an array of them), "
+            raise TypeError(f"{where}: {name} must be real numbers (a float, an int or an array of them), "
                             f"got {type(x).__name__} {x!r}")
         try:
             x = np.asarray(x)
         except (ValueError, TypeError) as exc:
-            raise TypeError(f"{fname}: x must be a number or a rectangular array of numbers; "
+            raise TypeError(f"{where}: {name} must be a number or a rectangular array of numbers; "
                             f"NumPy could not read it ({exc})") from None
     kind = x.dtype.kind
     if kind == "f":
@@ -410,8 +412,8 @@ def _as_real_array(x: Any, fname: str) -> np.ndarray:
     if kind in "iub":
         return x.astype(np.float64)
     if kind == "c":
-        raise TypeError(f"{fname}: x must be real; complex input ({x.dtype}) has no activation here")
-    raise TypeError(f"{fname}: x must be real numbers, got an array of dtype {x.dtype}"
+        raise TypeError(f"{where}: {name} must be real; complex input ({x.dtype}) has no activation here")
+    raise TypeError(f"{where}: {name} must be real numbers, got an array of dtype {x.dtype}"
                     + (" (strings)" if kind in "US" else " (Python objects)" if kind == "O" else ""))
 
 
@@ -1719,14 +1721,14 @@ def maxout(x, k, axis=-1):
 
 
 def _frelu_parts(x, weight, bias, fname):
-    w = _as_real_array(weight, f"{fname}: parameter 'weight'").astype(x.dtype, copy=False)
+    w = as_real_array(weight, fname, "parameter 'weight'").astype(x.dtype, copy=False)
     if x.ndim < 3:
         raise ValueError(f"{fname}: x must have shape (..., C, H, W), got shape {x.shape}")
     c = x.shape[-3]
     if w.ndim != 3 or w.shape[0] != c or w.shape[1] % 2 == 0 or w.shape[2] % 2 == 0:
         raise ValueError(f"{fname}: parameter 'weight' must have shape (C, kh, kw) with C = {c} "
                          f"channels and odd kh, kw (e.g. (C, 3, 3)), got shape {w.shape}")
-    b = _as_real_array(bias, f"{fname}: parameter 'bias'").astype(x.dtype, copy=False)
+    b = as_real_array(bias, fname, "parameter 'bias'").astype(x.dtype, copy=False)
     if b.ndim > 1 or (b.ndim == 1 and b.shape[0] != c):
         raise ValueError(f"{fname}: parameter 'bias' must be a number or have shape ({c},), got shape {b.shape}")
     if not (np.isfinite(w).all() and np.isfinite(b).all()):
@@ -1737,7 +1739,7 @@ def _frelu_parts(x, weight, bias, fname):
 def frelu_condition(x, weight, bias=0.0):
     """The funnel condition T(x) of FReLU: a depthwise convolution (zero padding, stride 1)
     of each channel of x with its own kernel ``weight[c]``, plus ``bias``. Same shape as x."""
-    x = _as_real_array(x, "frelu_condition")
+    x = as_real_array(x, "frelu_condition")
     w, b = _frelu_parts(x, weight, bias, "frelu_condition")
     kh, kw = w.shape[1:]
     pad = [(0, 0)] * (x.ndim - 2) + [(kh // 2, kh // 2), (kw // 2, kw // 2)]

@@ -46,21 +46,7 @@ __all__ = ["Sigmoid", "Tanh", "Relu", "LeakyRelu", "Affine", "SigmoidWithLoss",
 # --------------------------------------------------------------------------------------
 # input checks shared by the layers
 # --------------------------------------------------------------------------------------
-def _real(v, where, name):
-    """``v`` as a float ndarray (floats keep their dtype, ints and bools become float64)."""
-    if v is None or isinstance(v, (str, bytes)):
-        raise TypeError(f"{where}: {name} must be a number or an array of real numbers, "
-                        f"got {type(v).__name__}")
-    try:
-        arr = np.asarray(v)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{where}: {name} must be a rectangular array of real numbers "
-                        f"({exc})") from None
-    if arr.dtype.kind == "f":
-        return arr
-    if arr.dtype.kind in "iub":
-        return arr.astype(np.float64)
-    raise TypeError(f"{where}: {name} must hold real numbers, got dtype {arr.dtype}")
+_real = A.as_real_array          # the library's own input check (TypeError naming the argument)
 
 
 class _Layer:
