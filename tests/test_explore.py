@@ -60,7 +60,9 @@ def test_dom_contract(elu, html_tags):
     labels = {a["for"] for tag, a in t if tag == "label"}
     outputs = [a for tag, a in t if tag == "output"]
     assert len(ranges) == 1 and ranges[0]["id"] in labels
-    assert ranges[0]["min"] == "0" and ranges[0]["max"] == "19" and ranges[0]["value"] == "9"
+    (ctl,) = elu.controls
+    assert ranges[0]["min"] == "0" and ranges[0]["max"] == str(len(ctl.values) - 1)
+    assert ranges[0]["value"] == str(ctl.init) and ctl.values[ctl.init] == A.elu.defaults["alpha"]
     assert "aria-valuetext" in ranges[0] and outputs and outputs[0]["for"] == ranges[0]["id"]
     imgs = [a for tag, a in t if tag == "img"]
     assert len(imgs) == 1 and imgs[0]["class"] == "afx-frame" and imgs[0]["alt"] == elu.alts[elu.init_index]
@@ -69,9 +71,10 @@ def test_dom_contract(elu, html_tags):
 
 def test_embedded_data_matches_frames(elu):
     d = data_of(elu.html)
-    assert d["shape"] == [20] and d["init"] == elu.init_index
+    n = len(elu.frames)
+    assert d["shape"] == [n] and d["init"] == elu.init_index
     assert d["frames"][d["init"]] is None  # taken from img.src, not duplicated
-    assert sum(f is not None for f in d["frames"]) == 19
+    assert sum(f is not None for f in d["frames"]) == n - 1
     assert all(f.startswith("data:image/png;base64,") for f in d["frames"] if f)
     assert d["texts"][0][d["init"]] == "1" and d["alts"] == elu.alts
 
