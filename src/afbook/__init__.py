@@ -23,13 +23,17 @@ module                    what it is for
 ``afbook.glossary``       ``glossary.md`` as data (the one source of ja/zh terms)
 ``afbook.mlp``            a small NumPy multilayer perceptron and its optimisers
 ``afbook.datasets``       seeded toy data sets
-``afbook.experiments``    the experiments' drivers, statistics and stored results
+``afbook.experiments``    the experiments' drivers, the initialisation table, stored results
 ``afbook.claims``         findings stated in the prose, checked on the results
+``afbook.stats``          paired differences with intervals, Holm and Benjamini–Hochberg,
+                          Bayes-optimal accuracy of the generated tasks
+``afbook.meanfield``      signal propagation at initialisation: variance map, q*, χ₁
+``afbook.deep``           deep networks on the digits (SELU, alpha-dropout, ReLU, tanh)
 ``afbook.paths``          where the book's files are (found from the notebook's folder)
 ``afbook.sphinx_ext``     the book's Sphinx extension (accessible code-cell toggles)
 ========================  ====================================================================
 """
 
-__all__ = ["book", "cards", "checker", "claims", "datasets", "diagrams", "display", "experiments",
-           "explore", "glossary", "layers", "mlp", "paths", "pitfalls", "plotting", "quiz", "sources",
-           "sphinx_ext"]
+__all__ = ["book", "cards", "checker", "claims", "datasets", "deep", "diagrams", "display", "experiments",
+           "explore", "glossary", "layers", "meanfield", "mlp", "paths", "pitfalls", "plotting", "quiz",
+           "sources", "sphinx_ext", "stats"]
