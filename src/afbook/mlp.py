@@ -34,6 +34,7 @@ live in :mod:`afbook.experiments`; this module holds the model, its optimisers a
 from __future__ import annotations
 
 import numbers
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -48,6 +49,11 @@ __all__ = [
     "Adam",
     "make_optimizer",
     "MLP",
+    "HEAD_TABLE",
+    "Head",
+    "init_std",
+    "epochs_to_target",
+    "fit_stacked",
 ]
 
 #: initialiser name -> (gain numerator, fan used, distribution)
@@ -72,7 +78,32 @@ _INIT_ALIASES = {
     "xavier_uniform": "glorot_uniform",
     "lecun": "lecun_normal",
 }
-HEADS = ("identity", "sigmoid", "softmax")
+@dataclass(frozen=True)
+class Head:
+    """An output head: how logits become predictions, its loss and (for classifiers) which
+    predictions are right. Every function works on the last axis, so the same head serves one
+    network ``(N, k)`` and a stack of networks ``(S, N, k)``; ``loss_sum`` sums over ``axis``."""
+
+    output: Callable            # logits -> predictions
+    loss_sum: Callable          # (z, Y, axis) -> summed loss; its gradient in z is output(z) - Y
+    correct: Callable | None    # (z, Y) -> bool array of right answers; None for regression
+
+
+#: name -> Head: half squared error, binary cross-entropy, cross-entropy (all from logits, stably).
+HEAD_TABLE = {
+    "identity": Head(output=lambda z: z,
+                     loss_sum=lambda z, Y, axis=None: 0.5 * np.sum((z - Y) ** 2, axis=axis),
+                     correct=None),
+    # -[y log s(z) + (1-y) log s(-z)], both logs computed stably
+    "sigmoid": Head(output=lambda z: A.sigmoid(z),
+                    loss_sum=lambda z, Y, axis=None: -np.sum(Y * A.log_sigmoid(z) + (1.0 - Y) * A.log_sigmoid(-z),
+                                                             axis=axis),
+                    correct=lambda z, Y: (z > 0) == (Y > 0.5)),
+    "softmax": Head(output=lambda z: A.softmax(z, axis=-1),
+                    loss_sum=lambda z, Y, axis=None: -np.sum(Y * A.log_softmax(z, axis=-1), axis=axis),
+                    correct=lambda z, Y: np.argmax(z, axis=-1) == np.argmax(Y, axis=-1)),
+}
+HEADS = tuple(HEAD_TABLE)
 
 
 def _canonical_init(scheme: str) -> str:
@@ -338,21 +369,10 @@ class MLP:
     def predict(self, X) -> np.ndarray:
         """Head output: values (identity), probabilities of class 1 (sigmoid) or of each class
         (softmax)."""
-        z = self.forward(X)
-        if self.head == "identity":
-            return z
-        if self.head == "sigmoid":
-            return A.sigmoid(z)
-        return A.softmax(z, axis=-1)
+        return HEAD_TABLE[self.head].output(self.forward(X))
 
     def _loss_from_logits(self, z: np.ndarray, Y: np.ndarray) -> float:
-        n = z.shape[0]
-        if self.head == "identity":
-            return float(0.5 * np.sum((z - Y) ** 2) / n)
-        if self.head == "sigmoid":
-            # -[y log s(z) + (1-y) log s(-z)], both logs computed stably
-            return float(-np.sum(Y * A.log_sigmoid(z) + (1.0 - Y) * A.log_sigmoid(-z)) / n)
-        return float(-np.sum(Y * A.log_softmax(z, axis=-1)) / n)
+        return float(HEAD_TABLE[self.head].loss_sum(z, Y) / z.shape[0])
 
     def loss(self, X, y) -> float:
         """Mean loss of the head on (X, y)."""
@@ -361,14 +381,11 @@ class MLP:
 
     def accuracy(self, X, y) -> float:
         """Fraction of correctly classified samples (sigmoid: threshold 0.5; softmax: argmax)."""
-        if self.head == "identity":
+        if HEAD_TABLE[self.head].correct is None:
             raise ValueError("MLP.accuracy: only defined for head='sigmoid' or 'softmax'")
         X = self._check_X(X)
         Y = self._check_y(y, X.shape[0])
-        z = self.forward(X)
-        if self.head == "sigmoid":
-            return float(np.mean((z > 0) == (Y > 0.5)))
-        return float(np.mean(np.argmax(z, axis=1) == np.argmax(Y, axis=1)))
+        return float(np.mean(HEAD_TABLE[self.head].correct(self.forward(X), Y)))
 
     def loss_and_grads(self, X, y):
         """Loss and its gradients ``(loss, grads_W, grads_b)``, by backpropagation.
@@ -384,12 +401,7 @@ class MLP:
         n = X.shape[0]
         z_out, zs, acts = self.forward(X, keep=True)
         loss = self._loss_from_logits(z_out, Y)
-        if self.head == "identity":
-            p = z_out
-        elif self.head == "sigmoid":
-            p = A.sigmoid(z_out)
-        else:
-            p = A.softmax(z_out, axis=-1)
+        p = HEAD_TABLE[self.head].output(z_out)
         delta = (p - Y) / n                      # dL/dz for the last layer
         gW = [None] * self.n_layers
         gb = [None] * self.n_layers
@@ -496,7 +508,7 @@ class MLP:
             Y_val = self._check_y(y_val, X_val.shape[0])
         opt = make_optimizer(optimizer, **optimizer_kwargs)
         rng = np.random.default_rng(seed)
-        classify = self.head != "identity"
+        classify = HEAD_TABLE[self.head].correct is not None
 
         hist: dict = {"loss": [], "epochs_run": 0, "diverged": False}
         if classify:
@@ -509,9 +521,7 @@ class MLP:
             hist[r] = []
 
         def _acc(z, T):
-            if self.head == "sigmoid":
-                return float(np.mean((z > 0) == (T > 0.5)))
-            return float(np.mean(np.argmax(z, axis=1) == np.argmax(T, axis=1)))
+            return float(np.mean(HEAD_TABLE[self.head].correct(z, T)))
 
         def record_train(loss, z, T):
             hist["loss"].append(loss)
@@ -586,8 +596,6 @@ def epochs_to_target(history: dict, key: str, target: float, above: bool = True)
     return int(idx[0]) if idx.size else None
 
 
-__all__.append("epochs_to_target")
-__all__.append("init_std")
 
 
 def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, optimizer="adam", **optimizer_kwargs) -> list[dict]:
@@ -619,7 +627,8 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, optimizer="adam"
     bs = [np.stack([net.biases[l] for net in nets])[:, None, :] for l in range(L)]  # (S, 1, b)
     params = Ws + bs
     opt = make_optimizer(optimizer, **optimizer_kwargs)
-    classify = ref.head != "identity"
+    head = HEAD_TABLE[ref.head]
+    classify = head.correct is not None
     losses = np.empty((epochs + 1, S))
     accs = np.empty((epochs + 1, S))
 
@@ -635,17 +644,10 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, optimizer="adam"
                 zs.append(z)
                 acts.append(a)
             out = a @ Ws[-1] + bs[-1]                                          # (S, n, k)
-            if ref.head == "identity":
-                p = out
-                losses[epoch] = 0.5 * np.sum((out - Y) ** 2, axis=(1, 2)) / n
-            elif ref.head == "sigmoid":
-                p = A.sigmoid(out)
-                losses[epoch] = -np.sum(Y * A.log_sigmoid(out) + (1.0 - Y) * A.log_sigmoid(-out), axis=(1, 2)) / n
-                accs[epoch] = np.mean((out > 0) == (Y > 0.5), axis=(1, 2))
-            else:
-                p = A.softmax(out, axis=-1)
-                losses[epoch] = -np.sum(Y * A.log_softmax(out, axis=-1), axis=(1, 2)) / n
-                accs[epoch] = np.mean(np.argmax(out, axis=-1) == np.argmax(Y, axis=-1), axis=1)
+            p = head.output(out)
+            losses[epoch] = head.loss_sum(out, Y, axis=(1, 2)) / n
+            if classify:
+                accs[epoch] = np.mean(head.correct(out, Y).reshape(S, -1), axis=1)
             if epoch == epochs:
                 break
             delta = (p - Y) / n
@@ -670,5 +672,3 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, optimizer="adam"
         hists.append(h)
     return hists
 
-
-__all__ += ["fit_stacked"]
