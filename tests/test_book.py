@@ -162,3 +162,10 @@ def test_inline_script_binds_the_root_id_and_rejects_bad_names():
     for bad in ("../quiz.js", "quiz", "Quiz.JS"):
         with pytest.raises(ValueError, match="inline_script"):
             display.inline_script(bad, "x")
+
+
+def test_scroll_region_is_a_labelled_focusable_region():
+    html = display.scroll_region("<table></table>", 'Facts about "ELU"')
+    assert 'role="region"' in html and 'tabindex="0"' in html and 'aria-label="Facts about &quot;ELU&quot;"' in html
+    with pytest.raises(ValueError, match="label"):
+        display.scroll_region("<table></table>", " ")

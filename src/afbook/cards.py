@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import activations as A
-from afbook.display import HTMLDisplay, fmt
+from afbook.display import HTMLDisplay, fmt, scroll_region
 
 __all__ = ["show", "table", "COLUMNS", "TERMS", "authors", "book_root", "yes_no"]
 
@@ -275,9 +275,9 @@ def show(name: str, **params) -> HTMLDisplay:
             f"<p><strong>{html.escape(a.title)}</strong> — {html.escape(a.summary)}.</p>\n"
             f"<p>Definition:</p>\n{_m(a.formula, display=True)}\n"
             f"<p>{deriv_label}:</p>\n{_m(a.derivative_formula, display=True)}\n"
-            f'<div class="afx-table-wrap"><table class="afx-facts">'
-            f"<caption>Facts about {html.escape(a.title)} from the course's registry</caption>\n"
-            f"{rows}\n</table></div>\n</div>")
+            + scroll_region(f'<table class="afx-facts"><caption>Facts about {html.escape(a.title)} from the '
+                            f"course's registry</caption>\n{rows}\n</table>", f"Facts about {a.title}")
+            + "\n</div>")
     plain = [f"{a.title}: {a.summary}", f"  f(x): {a.formula}", f"  {deriv_label}: {a.derivative_formula}"]
     plain += [f"  {k}: {_plain(v)}" for k, v in facts]
     return HTMLDisplay(body, "\n".join(plain))
@@ -354,9 +354,8 @@ def table(names=None, columns=_DEFAULT_COLUMNS, caption: str | None = None, extr
     rows = "\n".join("<tr>" + "".join(f"<td>{cols[c][1](a)}</td>" for c in columns) + "</tr>" for a in acts)
     terms = list(dict.fromkeys(TERMS[c] for c in columns if c in TERMS and c not in extra))
     note = ("Terms: " + "; ".join(terms) + ".") if terms else ""
-    body = (f'<div class="afx-table-wrap" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
-            f'<table class="afx-props"><caption>{html.escape(caption)}</caption>\n'
-            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table></div>"
+    body = (scroll_region(f'<table class="afx-props"><caption>{html.escape(caption)}</caption>\n'
+                          f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table>", caption)
             + (f'\n<p class="afx-table-note">{html.escape(note)}</p>' if note else ""))
     plain_rows = [" | ".join(cols[c][0] for c in columns)]
     plain_rows += [" | ".join(_plain(cols[c][1](a)) for c in columns) for a in acts]

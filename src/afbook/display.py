@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 
-__all__ = ["HTMLDisplay", "fmt", "make_id", "reset_ids", "inline_script"]
+__all__ = ["HTMLDisplay", "fmt", "make_id", "reset_ids", "inline_script", "scroll_region"]
 
 
 class HTMLDisplay:
@@ -73,6 +73,17 @@ def fmt(v, digits: int = 3) -> str:
             s = f"{m}×10^{int(e)}"
         return s.replace("-", "−")
     return str(v)
+
+
+def scroll_region(inner: str, label: str) -> str:
+    """``inner`` (a table) in a box that scrolls sideways on narrow screens. A scrollable box must be
+    reachable by keyboard (axe: scrollable-region-focusable), so it is a labelled, focusable region."""
+    import html
+
+    if not isinstance(label, str) or not label.strip():
+        raise ValueError("scroll_region: label must say what the region holds")
+    return (f'<div class="afx-table-wrap" role="region" aria-label="{html.escape(label, quote=True)}" '
+            f'tabindex="0">{inner}</div>')
 
 
 _COUNTER = itertools.count(1)

@@ -36,7 +36,7 @@ import numpy as np
 
 import activations as A
 from afbook import datasets
-from afbook.display import HTMLDisplay, fmt
+from afbook.display import HTMLDisplay, fmt, scroll_region
 from afbook.mlp import MLP, Adam, epochs_to_target, fit_stacked
 
 __all__ = [
@@ -236,9 +236,8 @@ class Table(HTMLDisplay):
             "<tr>" + "".join(f"<th scope='row'>{esc(v)}</th>" if j == 0 else f"<td>{esc(v)}</td>"
                              for j, v in enumerate(r)) + "</tr>" for r in self.rows)
         cap = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
-        return (f"<div class='afx-table-wrap' style='overflow-x:auto;max-width:100%'>"
-                f"<table class='afx-table'>{cap}<thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table></div>")
+        return scroll_region(f"<table class='afx-table'>{cap}<thead><tr>{head}</tr></thead>"
+                             f"<tbody>{body}</tbody></table>", self.caption or "table")
 
     @property
     def text(self) -> str:
