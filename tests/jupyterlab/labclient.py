@@ -180,5 +180,6 @@ def feedback_after_check(question) -> tuple[str, str]:
         f.classList.contains('afx-incorrect') ? 'afx-incorrect' : '', f.innerText]"""))
 
 
+# The checker's report, at the end of a cell's output (the cell may print the reader's code first).
 CHECK_REPORT = re.compile(r"^Checking your function against A\.\w+ \((\d+) checks\)\n.*\n"
-                          r"(✔ all \1 checks passed|✘ \d+ of \1 checks failed)\s*$", re.S)
+                          r"(✔ all \1 checks passed|✘ \d+ of \1 checks failed)\s*\Z", re.S | re.M)
