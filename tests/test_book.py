@@ -169,3 +169,17 @@ def test_scroll_region_is_a_labelled_focusable_region():
     assert 'role="region"' in html and 'tabindex="0"' in html and 'aria-label="Facts about &quot;ELU&quot;"' in html
     with pytest.raises(ValueError, match="label"):
         display.scroll_region("<table></table>", " ")
+
+
+def test_book_root_walks_up_then_falls_back_to_the_source_tree(tmp_path, monkeypatch):
+    book = tmp_path / "book"
+    (book / "chapters" / "relu").mkdir(parents=True)
+    (book / "_config.yml").write_text("", encoding="utf-8")
+    assert paths.book_root(book / "chapters" / "relu") == book.resolve()
+    monkeypatch.chdir(book / "chapters" / "relu")
+    assert paths.book_root() == book.resolve()
+    with pytest.raises(FileNotFoundError, match="references.bib"):
+        paths.book_file("references.bib")
+    monkeypatch.setattr(paths, "SOURCE_TREE", tmp_path / "not-installed-from-a-tree")
+    with pytest.raises(FileNotFoundError, match="_config.yml"):
+        paths.book_root(tmp_path)

@@ -51,19 +51,6 @@ def test_authors_reads_bibtex_with_a_maintained_parser(tmp_path):
     assert cards.authors("vandermaaten2008visualizing", bib) == "van der Maaten & Hinton (2008)"
 
 
-def test_the_book_root_is_found_from_a_chapter_folder(tmp_path, monkeypatch):
-    book = tmp_path / "book"
-    (book / "chapters" / "relu").mkdir(parents=True)
-    for name in ("_config.yml", "references.bib"):
-        (book / name).write_text("", encoding="utf-8")
-    assert cards.book_root(book / "chapters" / "relu") == book.resolve()
-    monkeypatch.chdir(book / "chapters" / "relu")
-    assert cards.book_root() == book.resolve()
-    monkeypatch.setattr(cards, "_SOURCE_ROOT", tmp_path / "not-installed-from-a-tree")
-    with pytest.raises(FileNotFoundError, match="references.bib"):
-        cards.book_root(tmp_path)
-
-
 def test_table_rows_and_columns():
     names = A.names(family="relu")
     t = cards.table(names, columns=("title", "monotonic", "year"))

@@ -21,10 +21,10 @@ import numpy as np
 
 import activations as A
 from afbook.display import HTMLDisplay, fmt, scroll_region
+from afbook.paths import book_file
 
-__all__ = ["show", "table", "COLUMNS", "TERMS", "authors", "book_root", "yes_no"]
+__all__ = ["show", "table", "COLUMNS", "TERMS", "authors", "yes_no"]
 
-_SOURCE_ROOT = Path(__file__).resolve().parents[2]   # the repository, for an editable install
 
 #: column name → (header, function of the activation giving plain text or HTML). Each term is
 #: defined once (glossary.md, CONTRIBUTING.md) and in the note under every table that uses it.
@@ -165,19 +165,6 @@ def _bounded(a) -> str:
     return "no"
 
 
-def book_root(start: str | Path | None = None) -> Path:
-    """The book's folder: the first one holding ``_config.yml`` and ``references.bib``, looking from
-    ``start`` (default: the current directory, a chapter's folder in a kernel) upwards, then in
-    the source tree this package was installed from. FileNotFoundError if there is none."""
-    here = Path.cwd() if start is None else Path(start)
-    here = here.resolve()
-    for folder in (here, *here.parents, _SOURCE_ROOT):
-        if (folder / "_config.yml").is_file() and (folder / "references.bib").is_file():
-            return folder
-    raise FileNotFoundError(f"cards: no folder with _config.yml and references.bib in {here} or above, "
-                            f"nor at {_SOURCE_ROOT}; run from inside the book's repository")
-
-
 @lru_cache(maxsize=None)
 def _entries(bib: Path):
     from pybtex.database import parse_file
@@ -189,7 +176,7 @@ def authors(key: str, bib: str | Path | None = None) -> str:
     """'Clevert et al. (2016)' for a bibliography key of ``bib`` (default: the book's references.bib).
 
     ValueError for a key that the bibliography does not hold."""
-    path = Path(bib).resolve() if bib is not None else book_root() / "references.bib"
+    path = Path(bib).resolve() if bib is not None else book_file("references.bib")
     entries = _entries(path)
     if key not in entries:
         raise ValueError(f"authors: {key!r} is not a key of {path}")

@@ -37,6 +37,7 @@ import numpy as np
 import activations as A
 from afbook import datasets
 from afbook.display import HTMLDisplay, fmt, scroll_region
+from afbook.paths import book_file
 from afbook.mlp import MLP, Adam, epochs_to_target, fit_stacked
 
 __all__ = [
@@ -564,15 +565,8 @@ def run(name: str, *, replicate: bool = True, config: dict | None = None) -> dic
 
 
 def results_dir() -> Path:
-    """The repository's ``results/`` folder: found from this package's location (editable
-    install) or else by walking up from the working directory to the folder with ``_config.yml``."""
-    starts = [Path(__file__).resolve().parent, Path.cwd().resolve()]
-    for start in starts:
-        for d in (start, *start.parents):
-            if (d / "_config.yml").is_file() and (d / "results").is_dir():
-                return d / "results"
-    raise FileNotFoundError("results_dir: no folder with _config.yml and results/ above "
-                            f"{starts[0]} or {starts[1]}")
+    """The book's ``results/`` folder (found from the notebook's folder, see :mod:`afbook.paths`)."""
+    return book_file("results")
 
 
 def load(name: str, *, recompute: bool | None = None) -> dict:

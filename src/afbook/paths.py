@@ -13,6 +13,8 @@ from pathlib import Path
 __all__ = ["book_root", "book_file"]
 
 _MARKER = "_config.yml"
+#: the repository this package was installed from in editable mode (the fallback of book_root)
+SOURCE_TREE = Path(__file__).resolve().parents[2]
 
 
 def book_root(start: Path | str | None = None) -> Path:
@@ -22,15 +24,15 @@ def book_root(start: Path | str | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / _MARKER).is_file():
             return folder
-    source_tree = Path(__file__).resolve().parents[2]
-    if (source_tree / _MARKER).is_file():
-        return source_tree
-    raise FileNotFoundError(f"no {_MARKER} in {here} or any folder above it: run this from inside the book")
+    if (SOURCE_TREE / _MARKER).is_file():
+        return SOURCE_TREE
+    raise FileNotFoundError(f"no {_MARKER} in {here} or any folder above it, nor at {SOURCE_TREE}: "
+                            "run this from inside the book")
 
 
 def book_file(name: str, start: Path | str | None = None) -> Path:
-    """A file of the book, e.g. ``book_file("references.bib")``; FileNotFoundError names it."""
+    """A file or folder of the book, e.g. ``book_file("references.bib")``; FileNotFoundError names it."""
     path = book_root(start) / name
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"the book has no {name} (looked for {path})")
     return path
