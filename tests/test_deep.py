@@ -40,27 +40,35 @@ def test_alpha_dropout_constants_and_errors():
             D.alpha_dropout_constants(bad)
 
 
-def test_step_without_dropout_is_mlp_backprop_and_with_dropout_matches_finite_differences():
+def test_alpha_dropout_backprop_matches_finite_differences_and_rate_zero_is_plain_backprop():
     rng = np.random.default_rng(3)
     X, y = rng.normal(size=(20, 5)), rng.integers(0, 3, size=20)
-    Y = np.eye(3)[y]
     net = MLP([5, 7, 7, 3], activation="selu", head="softmax", init="lecun_normal", seed=2)
-    loss, gW, gb = D.loss_and_grads(net, X, Y)
-    ref = net.loss_and_grads(X, y)
-    assert loss == pytest.approx(ref[0], rel=1e-12)
-    for g, r in zip(gW + gb, ref[1] + ref[2]):
-        np.testing.assert_allclose(g, r, rtol=1e-10, atol=1e-14)
-    # with a fixed dropout mask, the gradient is that of a fixed (affine-masked) network
-    seed = 5
-    _, gW, _ = D.loss_and_grads(net, X, Y, 0.3, np.random.default_rng(seed))
-    W = net.weights[1]
-    i, j, h = 2, 3, 1e-6
+
+    def drop(rate):
+        return lambda a, g: D.alpha_dropout(a, rate, g)
+
+    plain = net.loss_and_grads(X, y)
+    zero = net.loss_and_grads(X, y, dropout=drop(0.0), rng=np.random.default_rng(0))
+    assert zero[0] == plain[0]
+    for g, r in zip(zero[1] + zero[2], plain[1] + plain[2]):
+        np.testing.assert_array_equal(g, r)
+    # with a fixed dropout mask (same generator state), the gradient is that of a fixed network
+    seed, W, (i, j, h) = 5, net.weights[1], (2, 3, 1e-6)
+
+    def loss_grads():
+        return net.loss_and_grads(X, y, dropout=drop(0.3), rng=np.random.default_rng(seed))
+
+    loss, gW, _ = loss_grads()
+    assert loss != plain[0]
     W[i, j] += h
-    up = D.loss_and_grads(net, X, Y, 0.3, np.random.default_rng(seed))[0]
+    up = loss_grads()[0]
     W[i, j] -= 2 * h
-    down = D.loss_and_grads(net, X, Y, 0.3, np.random.default_rng(seed))[0]
+    down = loss_grads()[0]
     W[i, j] += h
     assert gW[1][i, j] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-9)
+    with pytest.raises(TypeError, match="dropout"):
+        net.loss_and_grads(X, y, dropout=0.3)
 
 
 def test_load_digits_is_standardised_and_checks_n_train():

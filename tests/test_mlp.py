@@ -345,7 +345,10 @@ def test_full_batch_history_matches_explicit_evaluation():
 
 # ---- helpers of the experiments chapter -------------------------------------------------------
 @pytest.mark.parametrize("head,out", [("identity", 2), ("sigmoid", 1), ("softmax", 3)])
-def test_fit_stacked_matches_separate_fits(head, out):
+@pytest.mark.parametrize("batch", [None, 8])
+def test_a_network_trained_in_a_stack_gives_the_numbers_it_gives_alone(head, out, batch):
+    """fit is fit_stacked with S = 1, and the stack computes every network with the same BLAS
+    calls and reductions, so the numbers agree exactly (mini-batches, validation, records)."""
     rng = np.random.default_rng(3)
     X = rng.normal(size=(30, 3))
     if head == "identity":
@@ -355,17 +358,43 @@ def test_fit_stacked_matches_separate_fits(head, out):
     else:
         y = rng.integers(0, out, size=30)
     make = lambda s: mlp.MLP([3, 6, 5, out], activation="elu", head=head, init="he_normal", seed=s)
+    kw = dict(epochs=12, batch_size=batch, optimizer="adam", lr=0.01, seed=4,
+              X_val=X[:7], y_val=y[:7], record=("grad_norms", "layer_stats"))
     stacked = [make(s) for s in (0, 1, 2)]
-    hists = mlp.fit_stacked(stacked, X, y, epochs=25, optimizer="adam", lr=0.01)
+    arrays = [net.weights[0] for net in stacked]
+    hists = mlp.fit_stacked(stacked, X, y, **kw)
     for s, (net, h) in enumerate(zip(stacked, hists)):
+        assert net.weights[0] is arrays[s]          # trained in place, own arrays back
         ref = make(s)
-        h_ref = ref.fit(X, y, epochs=25, optimizer="adam", lr=0.01)
-        np.testing.assert_allclose(h["loss"], h_ref["loss"], rtol=1e-10, atol=1e-13)
-        if head != "identity":
-            assert h["accuracy"] == h_ref["accuracy"]
+        h_ref = ref.fit(X, y, **kw)
+        assert set(h) == set(h_ref)
+        for key in ("loss", "val_loss") + (("accuracy", "val_accuracy") if head != "identity" else ()):
+            assert h[key] == h_ref[key], key
+        np.testing.assert_array_equal(np.array(h["grad_norms"]), np.array(h_ref["grad_norms"]))
+        for a, b in zip(h["layer_stats"], h_ref["layer_stats"]):
+            for key in a:
+                np.testing.assert_array_equal(a[key], b[key])
         for W, W_ref in zip(net.weights + net.biases, ref.weights + ref.biases):
-            np.testing.assert_allclose(W, W_ref, rtol=1e-10, atol=1e-13)
-        assert h["epochs_run"] == 25 and not h["diverged"]
+            np.testing.assert_array_equal(W, W_ref)
+        assert h["epochs_run"] == 12 and not h["diverged"]
+
+
+def test_callback_sees_live_weights_and_divergence_ends_the_history_at_the_first_nonfinite_loss():
+    X, y = D.circles(40, seed=0)
+    seen = []
+    nets = [mlp.MLP([2, 5, 2], activation="tanh", head="softmax", seed=s) for s in (0, 1)]
+    mlp.fit_stacked(nets, X, y, epochs=3, lr=0.05,
+                    callback=lambda ns, e, hs: seen.append((e, ns[1].loss(X, y), hs[1]["loss"][-1])))
+    assert [e for e, _, _ in seen] == [1, 2, 3]
+    for _, now, recorded in seen:                   # the net's weights are the stack's, live
+        assert now == pytest.approx(recorded, rel=1e-12)
+    rng = np.random.default_rng(0)
+    Xr, yr = rng.normal(size=(20, 2)), rng.normal(size=(20, 1)) * 1e3
+    for batch in (None, 5):
+        h = mlp.MLP([2, 16, 1], activation="relu", seed=0).fit(
+            Xr, yr, epochs=200, batch_size=batch, optimizer="sgd", lr=20.0)
+        assert h["diverged"] and len(h["loss"]) == h["epochs_run"] + 1
+        assert not np.isfinite(h["loss"][-1]) and np.all(np.isfinite(h["loss"][:-1]))
 
 
 def test_fit_stacked_marks_only_the_diverging_network():

@@ -21,9 +21,9 @@ import numbers
 import numpy as np
 
 import activations as A
-from afbook.mlp import MLP, make_optimizer
+from afbook.mlp import MLP
 
-__all__ = ["load_digits", "alpha_dropout", "alpha_dropout_constants", "loss_and_grads",
+__all__ = ["load_digits", "alpha_dropout", "alpha_dropout_constants",
            "train", "run_deep", "CONFIG", "SETTINGS", "claims", "setting", "stat"]
 
 
@@ -74,42 +74,10 @@ def alpha_dropout(x: np.ndarray, rate: float, rng: np.random.Generator):
 # ------------------------------------------------------------------------------------------------
 # Training
 # ------------------------------------------------------------------------------------------------
-def loss_and_grads(net: MLP, X: np.ndarray, Y: np.ndarray, rate: float = 0.0, rng=None):
-    """Cross-entropy of a softmax ``net`` on one-hot ``Y`` and its gradients (gW, gb), with
-    alpha-dropout of drop probability ``rate`` after every hidden activation (rate 0: exactly
-    :meth:`MLP.loss_and_grads`)."""
-    a, acts, zs, masks = X, [X], [], []
-    for W, b in zip(net.weights[:-1], net.biases[:-1]):
-        z = a @ W + b
-        a = net.f(z)
-        if rate:
-            a, m = alpha_dropout(a, rate, rng)
-            masks.append(m)
-        zs.append(z)
-        acts.append(a)
-    out = a @ net.weights[-1] + net.biases[-1]
-    logp = A.log_softmax(out, axis=-1)
-    n = X.shape[0]
-    loss = float(-np.sum(Y * logp) / n)
-    delta = (np.exp(logp) - Y) / n
-    L = net.n_layers
-    gW, gb = [None] * L, [None] * L
-    for l in range(L - 1, -1, -1):
-        gW[l] = acts[l].T @ delta
-        gb[l] = delta.sum(axis=0)
-        if l > 0:
-            delta = delta @ net.weights[l].T
-            if rate:
-                delta = delta * masks[l - 1]
-            delta = delta * net.df(zs[l - 1])
-    return loss, gW, gb
-
-
-def _snapshot(net: MLP, X, Y) -> dict:
-    _, gW, _ = loss_and_grads(net, X, Y)
+def _snapshot(net: MLP, X, y) -> dict:
     st = net.layer_stats(X)
     return {"mean": [float(v) for v in st["mean"]], "std": [float(v) for v in st["std"]],
-            "grad_norm": [float(np.linalg.norm(g)) for g in gW]}
+            "grad_norm": [float(v) for v in net.gradient_norms(X, y)]}
 
 
 def _clean(v) -> float | None:
@@ -119,40 +87,33 @@ def _clean(v) -> float | None:
 
 def train(setting: dict, training: dict, data, seed: int, *, perturb: bool = False) -> dict:
     """One run: a fresh network of ``setting`` (activation, init, dropout) trained as
-    ``training`` says on ``data`` = load_digits(...) with weight seed ``seed``. Returns the
+    ``training`` says on ``data`` = load_digits(...) with weight seed ``seed``, by the course's
+    one trainer (:meth:`MLP.fit`: mini-batches, alpha-dropout as its ``dropout``). Returns the
     per-epoch training loss and test accuracy and the snapshots at ``training["record"]``."""
     X_tr, X_te, y_tr, y_te = data
     k = int(y_tr.max()) + 1
-    Y = np.eye(k)[y_tr]
     sizes = [X_tr.shape[1]] + [training["width"]] * training["depth"] + [k]
     net = MLP(sizes, activation=setting["activation"], head="softmax", init=setting["init"],
               seed=seed)
     if perturb:
         for W in net.weights:
             W[...] = np.nextafter(W, np.inf)
-    opt = make_optimizer(training["optimizer"], lr=training["lr"])
-    rng = np.random.default_rng(10_000 + seed)
     rate = float(setting.get("dropout", 0.0))
-    params = net.weights + net.biases
-    out = {"train_loss": [], "test_accuracy": [], "snapshots": {}, "diverged": False}
-    n, bs = X_tr.shape[0], training["batch"]
+    record = set(training["record"])
+    snapshots = {"0": _snapshot(net, X_tr, y_tr)} if 0 in record else {}
+
+    def snapshot(net_, epoch, hist):
+        if epoch in record:
+            snapshots[str(epoch)] = _snapshot(net_, X_tr, y_tr)
+
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for epoch in range(training["epochs"] + 1):
-            if epoch > 0:
-                order = rng.permutation(n)
-                for s in range(0, n, bs):
-                    idx = order[s:s + bs]
-                    _, gW, gb = loss_and_grads(net, X_tr[idx], Y[idx], rate, rng)
-                    opt.step(params, gW + gb)
-            loss = net.loss(X_tr, y_tr)
-            out["train_loss"].append(_clean(loss))
-            out["test_accuracy"].append(_clean(net.accuracy(X_te, y_te)))
-            if not math.isfinite(loss):
-                out["diverged"] = True
-                break
-            if epoch in training["record"]:
-                out["snapshots"][str(epoch)] = _snapshot(net, X_tr, Y)
-    return out
+        hist = net.fit(X_tr, y_tr, epochs=training["epochs"], batch_size=training["batch"],
+                       optimizer=training["optimizer"], lr=training["lr"], seed=10_000 + seed,
+                       X_val=X_te, y_val=y_te, callback=snapshot,
+                       dropout=(lambda a, rng: alpha_dropout(a, rate, rng)) if rate else None)
+    return {"train_loss": [_clean(v) for v in hist["loss"]],
+            "test_accuracy": [_clean(v) for v in hist["val_accuracy"]],
+            "snapshots": snapshots, "diverged": hist["diverged"]}
 
 
 def run_deep(config: dict, *, perturb: bool = False) -> dict:

@@ -199,7 +199,7 @@ def train_seeds(task: str, activation: str, hidden_layers: int, width: int = 32,
                 seeds: Sequence[int] = (0, 1, 2, 3, 4), epochs: int = 300,
                 optimizer: str = "adam", lr: float = 0.01, **problem) -> list[dict]:
     """:func:`train_on_task` for several weight seeds at once, vectorised with
-    :func:`afbook.mlp.fit_stacked` (same numbers up to rounding, several times faster).
+    :func:`afbook.mlp.fit_stacked` (the same numbers as one at a time, several times faster).
     ``problem`` takes ``n``, ``data_seed``, ``init``, ``params``, ``test_fraction`` and
     ``perturb`` of :func:`train_on_task`. Returns one summary dict per seed."""
     split, classify, nets = _task_problem(task, activation, hidden_layers, width, list(seeds),

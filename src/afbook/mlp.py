@@ -28,8 +28,10 @@ Example
 True
 
 The experiment drivers (training on the toy tasks, the initialisation table, the result tables)
-live in :mod:`afbook.experiments`; this module holds the model, its optimisers and
-:func:`fit_stacked`, the vectorised trainer of several networks at once.
+live in :mod:`afbook.experiments`; this module holds the model, its optimisers and the one
+forward pass, backward pass and trainer.  :func:`fit_stacked` trains a stack of S networks as one
+vectorised computation; :meth:`MLP.fit` is the case S = 1, so a network gives the same numbers
+alone or in a stack.
 """
 from __future__ import annotations
 
@@ -353,18 +355,18 @@ class MLP:
         return y
 
     # ---- forward / loss / backward -------------------------------------------------------
+    def _stack(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """This network as a stack of one (views, no copy): weights (1, a, b), biases (1, 1, b)."""
+        return [W[None] for W in self.weights], [b[None, None] for b in self.biases]
+
     def forward(self, X, keep: bool = False):
         """Last pre-activation ``z_L`` (logits).  With ``keep=True`` also the lists of hidden
         pre-activations ``zs`` and layer inputs ``activations`` (``activations[0] = X``)."""
-        a = self._check_X(X)
-        zs, acts = [], [a]
-        for W, b in zip(self.weights[:-1], self.biases[:-1]):
-            z = a @ W + b
-            a = self.f(z)
-            zs.append(z)
-            acts.append(a)
-        out = a @ self.weights[-1] + self.biases[-1]
-        return (out, zs, acts) if keep else out
+        X = self._check_X(X)
+        out, zs, acts, _ = _forward(*self._stack(), self.f, X)
+        if not keep:
+            return out[0]
+        return out[0], [z[0] for z in zs], [X] + [a[0] for a in acts[1:]]
 
     def predict(self, X) -> np.ndarray:
         """Head output: values (identity), probabilities of class 1 (sigmoid) or of each class
@@ -387,32 +389,24 @@ class MLP:
         Y = self._check_y(y, X.shape[0])
         return float(np.mean(HEAD_TABLE[self.head].correct(self.forward(X), Y)))
 
-    def loss_and_grads(self, X, y):
+    def loss_and_grads(self, X, y, *, dropout: Callable | None = None, rng=None):
         """Loss and its gradients ``(loss, grads_W, grads_b)``, by backpropagation.
 
         The head's gradient with respect to the logits is ``(p - y) / N``; each hidden layer
-        multiplies the back-propagated signal by ``activation.derivative(z)``.
+        multiplies the back-propagated signal by ``activation.derivative(z)``.  ``dropout``
+        (with its generator ``rng``) is applied after every hidden activation, as in
+        :func:`fit_stacked`.
         """
         X = self._check_X(X)
         Y = self._check_y(y, X.shape[0])
-        return self._loss_and_grads(X, Y)[:3]
-
-    def _loss_and_grads(self, X: np.ndarray, Y: np.ndarray):
-        n = X.shape[0]
-        z_out, zs, acts = self.forward(X, keep=True)
-        loss = self._loss_from_logits(z_out, Y)
-        p = HEAD_TABLE[self.head].output(z_out)
-        delta = (p - Y) / n                      # dL/dz for the last layer
-        gW = [None] * self.n_layers
-        gb = [None] * self.n_layers
-        derivs = [None] * len(zs)
-        for l in range(self.n_layers - 1, -1, -1):
-            gW[l] = acts[l].T @ delta
-            gb[l] = delta.sum(axis=0)
-            if l > 0:
-                derivs[l - 1] = self.df(zs[l - 1])
-                delta = (delta @ self.weights[l].T) * derivs[l - 1]
-        return loss, gW, gb, zs, acts, derivs, z_out
+        Ws, bs = self._stack()
+        if dropout is not None and not callable(dropout):
+            raise TypeError(f"MLP.loss_and_grads: dropout must be callable, got {dropout!r}")
+        drop = None if dropout is None else (lambda a: dropout(a, rng))
+        out, zs, acts, masks = _forward(Ws, bs, self.f, X, drop)
+        gW, gb = _backward(Ws, self.df, HEAD_TABLE[self.head], out, Y, zs, acts, masks)
+        return (self._loss_from_logits(out[0], Y), [g[0] for g in gW],
+                [g[0, 0] for g in gb])
 
     # ---- diagnostics ---------------------------------------------------------------------
     def gradient_norms(self, X, y) -> np.ndarray:
@@ -451,138 +445,20 @@ class MLP:
         return dead / n_units
 
     # ---- training ------------------------------------------------------------------------
-    def fit(
-        self,
-        X,
-        y,
-        epochs: int = 100,
-        batch_size: int | None = None,
-        optimizer="adam",
-        seed: int = 0,
-        X_val=None,
-        y_val=None,
-        record: Sequence[str] = (),
-        callback: Callable | None = None,
-        **optimizer_kwargs,
-    ) -> dict:
-        """Train with mini-batches; return a history dict.
-
-        Parameters
-        ----------
-        epochs : number of passes over the data.
-        batch_size : mini-batch size (``None``: full batch).
-        optimizer : ``"sgd"`` or ``"adam"`` (keyword arguments such as ``lr=0.1, momentum=0.9``
-            go to the optimiser), or an ``SGD``/``Adam`` object.
-        seed : seed of the mini-batch shuffling.
-        X_val, y_val : optional held-out data, evaluated after every epoch.
-        record : extra diagnostics to record after every epoch, from ``"grad_norms"`` (per-layer
-            gradient norms on the full training set) and ``"layer_stats"`` (see
-            :meth:`layer_stats`, includes ``dead_fraction``).
-        callback : ``callback(net, epoch, history)`` called after every epoch; return ``True``
-            to stop early.
-
-        The history has ``loss`` (training loss *before* training and after every epoch, so
-        ``len(history["loss"]) == epochs_run + 1``), ``accuracy`` for classification heads,
-        ``val_loss``/``val_accuracy`` when validation data is given, the recorded diagnostics,
-        ``epochs_run`` and ``diverged`` (True if the loss became inf/nan; training then stops --
-        overflow inside a diverging run is expected and not reported as a warning).
+    def fit(self, X, y, epochs: int = 100, batch_size: int | None = None, optimizer="adam",
+            seed: int = 0, X_val=None, y_val=None, record: Sequence[str] = (),
+            callback: Callable | None = None, dropout: Callable | None = None,
+            **optimizer_kwargs) -> dict:
+        """Train this network; return its history.  This is :func:`fit_stacked` with a stack of
+        one network (the one training path of the course), so every argument means what it
+        means there; ``callback(net, epoch, history)`` gets this network and its history.
         """
-        X = self._check_X(X)
-        Y = self._check_y(y, X.shape[0])
-        n = X.shape[0]
-        if not isinstance(epochs, numbers.Integral) or isinstance(epochs, bool) or epochs < 0:
-            raise ValueError(f"MLP.fit: epochs must be a non-negative integer, got {epochs!r}")
-        if batch_size is None:
-            batch_size = n
-        if not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool) or batch_size <= 0:
-            raise ValueError(f"MLP.fit: batch_size must be a positive integer, got {batch_size!r}")
-        record = tuple(record)
-        for r in record:
-            if r not in ("grad_norms", "layer_stats"):
-                raise ValueError(f"MLP.fit: record entries must be 'grad_norms' or 'layer_stats', got {r!r}")
-        has_val = X_val is not None or y_val is not None
-        if has_val:
-            if X_val is None or y_val is None:
-                raise ValueError("MLP.fit: give both X_val and y_val")
-            X_val = self._check_X(X_val)
-            Y_val = self._check_y(y_val, X_val.shape[0])
-        opt = make_optimizer(optimizer, **optimizer_kwargs)
-        rng = np.random.default_rng(seed)
-        classify = HEAD_TABLE[self.head].correct is not None
-
-        hist: dict = {"loss": [], "epochs_run": 0, "diverged": False}
-        if classify:
-            hist["accuracy"] = []
-        if has_val:
-            hist["val_loss"] = []
-            if classify:
-                hist["val_accuracy"] = []
-        for r in record:
-            hist[r] = []
-
-        def _acc(z, T):
-            return float(np.mean(HEAD_TABLE[self.head].correct(z, T)))
-
-        def record_train(loss, z, T):
-            hist["loss"].append(loss)
-            if classify:
-                hist["accuracy"].append(_acc(z, T))
-
-        def record_rest():
-            if has_val:
-                zv = self.forward(X_val)
-                hist["val_loss"].append(self._loss_from_logits(zv, Y_val))
-                if classify:
-                    hist["val_accuracy"].append(_acc(zv, Y_val))
-            if "grad_norms" in record:
-                gW = self._loss_and_grads(X, Y)[1]
-                hist["grad_norms"].append(np.array([np.linalg.norm(g) for g in gW]))
-            if "layer_stats" in record:
-                hist["layer_stats"].append(self.layer_stats(X))
-
-        def record_all():
-            z = self.forward(X)
-            record_train(self._loss_from_logits(z, Y), z, Y)
-            record_rest()
-
-        # Full-batch training evaluates the training loss for free: the forward pass of the step at
-        # epoch e sees the weights after e - 1 epochs.  Mini-batches need an extra forward pass.
-        # (With a callback every epoch is evaluated after its update, so the callback sees it.)
-        full_batch = batch_size >= n and callback is None
-        params = self.weights + self.biases
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            if not full_batch or epochs == 0:
-                record_all()
-            else:
-                record_rest()
-            for epoch in range(1, epochs + 1):
-                if full_batch:
-                    loss, gW, gb, _, _, _, z = self._loss_and_grads(X, Y)
-                    record_train(loss, z, Y)
-                    opt.step(params, gW + gb)
-                else:
-                    order = rng.permutation(n) if batch_size < n else np.arange(n)
-                    for start in range(0, n, batch_size):
-                        idx = order[start:start + batch_size]
-                        _, gW, gb, _, _, _, _ = self._loss_and_grads(X[idx], Y[idx])
-                        opt.step(params, gW + gb)
-                hist["epochs_run"] = epoch
-                finite = all(np.all(np.isfinite(p)) for p in params)
-                if full_batch:
-                    finite = finite and bool(np.isfinite(hist["loss"][-1]))
-                    if epoch == epochs or not finite:
-                        record_all()
-                    else:
-                        record_rest()
-                else:
-                    record_all()
-                finite = finite and bool(np.isfinite(hist["loss"][-1]))
-                if not finite:
-                    hist["diverged"] = True
-                    break
-                if callback is not None and callback(self, epoch, hist):
-                    break
-        return hist
+        if callback is not None and not callable(callback):
+            raise TypeError(f"MLP.fit: callback must be callable, got {callback!r}")
+        cb = None if callback is None else (lambda nets, epoch, hists: callback(self, epoch, hists[0]))
+        return fit_stacked([self], X, y, epochs, batch_size=batch_size, optimizer=optimizer,
+                           seed=seed, X_val=X_val, y_val=y_val, record=record, callback=cb,
+                           dropout=dropout, where="MLP.fit", **optimizer_kwargs)[0]
 
 
 def epochs_to_target(history: dict, key: str, target: float, above: bool = True):
@@ -596,79 +472,201 @@ def epochs_to_target(history: dict, key: str, target: float, above: bool = True)
     return int(idx[0]) if idx.size else None
 
 
+# --------------------------------------------------------------------------------------------
+# The one forward and backward pass, and the one trainer.  Every array carries a leading stack
+# axis S: weights (S, a, b), biases (S, 1, b), activations (S, n, b); the input X (n, a) is
+# shared and broadcasts.  A single network is the stack S = 1 (MLP._stack, views).
+# --------------------------------------------------------------------------------------------
+def _T(a: np.ndarray) -> np.ndarray:
+    return a.swapaxes(-1, -2)
 
 
-def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, optimizer="adam", **optimizer_kwargs) -> list[dict]:
-    """Train several networks of the same architecture on the same data with full-batch steps,
-    as one vectorised computation: the weights of layer l of all networks form one array of
-    shape ``(S, fan_in, fan_out)``.
+def _forward(Ws, bs, f, X, dropout=None):
+    """Logits (S, n, k), the hidden pre-activations, the layer inputs (``acts[0] = X``) and the
+    dropout masks (``dropout(a) -> (a', da'/da)`` after every hidden activation, or None)."""
+    a, zs, acts, masks = X, [], [X], []
+    for W, b in zip(Ws[:-1], bs[:-1]):
+        z = a @ W + b
+        a = f(z)
+        if dropout is not None:
+            a, m = dropout(a)
+            masks.append(m)
+        zs.append(z)
+        acts.append(a)
+    return a @ Ws[-1] + bs[-1], zs, acts, masks
 
-    Equivalent to ``[net.fit(X, y, epochs, optimizer=..., **kw) for net in nets]`` with
-    ``batch_size=None`` (SGD and Adam act elementwise, so they treat the stacked arrays exactly
-    as the separate ones); the results agree up to floating-point rounding.  The trained
-    weights are written back into each ``net``.  Returns one history per network with
-    ``loss``, ``accuracy`` (classification heads), ``epochs_run`` and ``diverged``.  A network
-    whose loss becomes inf/nan is marked diverged and its history stops there, as in
-    :meth:`MLP.fit`; the others go on.
+
+def _backward(Ws, df, head: Head, out, Y, zs, acts, masks):
+    """Gradients (gW, gb) of the mean loss: dL/dz_L = (p - y) / N, then
+    delta_l = (delta_{l+1} W_{l+1}^T) * [mask] * f'(z_l)."""
+    L = len(Ws)
+    delta = (head.output(out) - Y) / out.shape[-2]
+    gW, gb = [None] * L, [None] * L
+    for l in range(L - 1, -1, -1):
+        gW[l] = _T(acts[l]) @ delta
+        gb[l] = delta.sum(axis=-2, keepdims=True)
+        if l > 0:
+            delta = delta @ _T(Ws[l])
+            if masks and masks[l - 1] is not None:
+                delta = delta * masks[l - 1]
+            delta = delta * df(zs[l - 1])
+    return gW, gb
+
+
+def _int_arg(where: str, name: str, value, low: int) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+        kind = "non-negative" if low == 0 else "positive"
+        raise ValueError(f"{where}: {name} must be a {kind} integer, got {value!r}")
+    return int(value)
+
+
+def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, *, batch_size: int | None = None,
+                optimizer="adam", seed: int = 0, X_val=None, y_val=None,
+                record: Sequence[str] = (), callback: Callable | None = None,
+                dropout: Callable | None = None, where: str = "fit_stacked",
+                **optimizer_kwargs) -> list[dict]:
+    """Train networks of one architecture on the same data as one vectorised computation: the
+    weights of layer l of all S networks form one array ``(S, fan_in, fan_out)``.  This is the
+    course's one trainer; :meth:`MLP.fit` is the case S = 1.  SGD and Adam act elementwise, so
+    they treat the stacked arrays exactly as separate ones, and a network trained in a stack
+    gives the same numbers as trained alone.  The trained weights are written back into each net.
+
+    Parameters
+    ----------
+    epochs : number of passes over the data.
+    batch_size : mini-batch size (``None``: full batch).  All networks see the same batches.
+    optimizer : ``"sgd"`` or ``"adam"`` (keyword arguments such as ``lr=0.1, momentum=0.9`` go to
+        the optimiser), or an object with ``step(params, grads)``.
+    seed : seed of the mini-batch shuffling (and of ``dropout``'s generator).
+    X_val, y_val : optional held-out data, evaluated after every epoch.
+    record : diagnostics recorded after every epoch, from ``"grad_norms"`` (per-layer gradient
+        norms on the full training set) and ``"layer_stats"`` (:meth:`MLP.layer_stats`).
+    callback : ``callback(nets, epoch, histories)`` after every epoch (1, 2, ...); the networks
+        hold their current weights.  Return ``True`` to stop.
+    dropout : ``dropout(a, rng) -> (a', mask)`` applied after every hidden activation in the
+        training passes only (``mask`` multiplies the back-propagated signal; None for none).
+
+    Each history has ``loss`` (training loss before training and after every epoch, so
+    ``len(history["loss"]) == epochs_run + 1``), ``accuracy`` for classification heads,
+    ``val_loss``/``val_accuracy`` with validation data, the recorded diagnostics, ``epochs_run``
+    and ``diverged``.  A network whose loss or weights become inf/nan is marked diverged and its
+    history stops there (its last loss is the first non-finite one); the others go on, and
+    training stops when all have diverged.  Overflow inside a diverging run is expected and not
+    reported as a warning.
     """
     nets = list(nets)
     if not nets:
-        raise ValueError("fit_stacked: give at least one network")
+        raise ValueError(f"{where}: give at least one network")
     ref = nets[0]
+    if not all(isinstance(net, MLP) for net in nets):
+        raise TypeError(f"{where}: nets must be MLP objects")
     for net in nets[1:]:
         if (net.sizes, net.activation, net.params, net.head) != (ref.sizes, ref.activation, ref.params, ref.head):
-            raise ValueError("fit_stacked: all networks need the same sizes, activation, params and head")
-    if not isinstance(epochs, numbers.Integral) or isinstance(epochs, bool) or epochs < 0:
-        raise ValueError(f"fit_stacked: epochs must be a non-negative integer, got {epochs!r}")
+            raise ValueError(f"{where}: all networks need the same sizes, activation, params and head")
+    epochs = _int_arg(where, "epochs", epochs, 0)
     X = ref._check_X(X)
     Y = ref._check_y(y, X.shape[0])
     n, S, L = X.shape[0], len(nets), ref.n_layers
-    Ws = [np.stack([net.weights[l] for net in nets]) for l in range(L)]          # (S, a, b)
-    bs = [np.stack([net.biases[l] for net in nets])[:, None, :] for l in range(L)]  # (S, 1, b)
-    params = Ws + bs
+    batch_size = n if batch_size is None else _int_arg(where, "batch_size", batch_size, 1)
+    record = tuple(record)
+    for r in record:
+        if r not in ("grad_norms", "layer_stats"):
+            raise ValueError(f"{where}: record entries must be 'grad_norms' or 'layer_stats', got {r!r}")
+    if (X_val is None) != (y_val is None):
+        raise ValueError(f"{where}: give both X_val and y_val")
+    has_val = X_val is not None
+    if has_val:
+        X_val = ref._check_X(X_val)
+        Y_val = ref._check_y(y_val, X_val.shape[0])
+    for name, fn in (("callback", callback), ("dropout", dropout)):
+        if fn is not None and not callable(fn):
+            raise TypeError(f"{where}: {name} must be callable, got {fn!r}")
     opt = make_optimizer(optimizer, **optimizer_kwargs)
+    rng = np.random.default_rng(seed)
+    drop = None if dropout is None else (lambda a: dropout(a, rng))
     head = HEAD_TABLE[ref.head]
     classify = head.correct is not None
-    losses = np.empty((epochs + 1, S))
-    accs = np.empty((epochs + 1, S))
 
-    def T(a):
-        return a.swapaxes(-1, -2)
-
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for epoch in range(epochs + 1):
-            a, zs, acts = X, [], [X]
-            for W, b in zip(Ws[:-1], bs[:-1]):
-                z = a @ W + b
-                a = ref.f(z)
-                zs.append(z)
-                acts.append(a)
-            out = a @ Ws[-1] + bs[-1]                                          # (S, n, k)
-            p = head.output(out)
-            losses[epoch] = head.loss_sum(out, Y, axis=(1, 2)) / n
-            if classify:
-                accs[epoch] = np.mean(head.correct(out, Y).reshape(S, -1), axis=1)
-            if epoch == epochs:
-                break
-            delta = (p - Y) / n
-            gW, gb = [None] * L, [None] * L
-            for l in range(L - 1, -1, -1):
-                gW[l] = T(acts[l]) @ delta
-                gb[l] = delta.sum(axis=1, keepdims=True)
-                if l > 0:
-                    delta = (delta @ T(Ws[l])) * ref.df(zs[l - 1])
-            opt.step(params, gW + gb)
+    # The stack, and each network's weights as live views into it (diagnostics and callbacks
+    # see the current weights); the networks get their own arrays back at the end.
+    own = [(net.weights, net.biases) for net in nets]
+    Ws = [np.stack([net.weights[l] for net in nets]) for l in range(L)]
+    bs = [np.stack([net.biases[l] for net in nets])[:, None, :] for l in range(L)]
     for s, net in enumerate(nets):
-        for l in range(L):
-            net.weights[l][...] = Ws[l][s]
-            net.biases[l][...] = bs[l][s, 0]
-    hists = []
-    for s in range(S):
-        bad = np.flatnonzero(~np.isfinite(losses[:, s]))
-        stop = int(bad[0]) if bad.size else epochs
-        h = {"loss": [float(v) for v in losses[:stop + 1, s]], "epochs_run": stop, "diverged": bool(bad.size)}
-        if classify:
-            h["accuracy"] = [float(v) for v in accs[:stop + 1, s]]
-        hists.append(h)
-    return hists
+        net.weights = [W[s] for W in Ws]
+        net.biases = [b[s, 0] for b in bs]
+    params = Ws + bs
 
+    keys = ["loss"] + (["accuracy"] if classify else [])
+    if has_val:
+        keys += ["val_loss"] + (["val_accuracy"] if classify else [])
+    keys += list(record)
+    hists = [{**{k: [] for k in keys}, "epochs_run": 0, "diverged": False} for _ in nets]
+    alive = np.ones(S, dtype=bool)
+
+    def per_net(out, T):
+        loss = head.loss_sum(out, T, axis=(1, 2)) / out.shape[1]
+        acc = np.mean(head.correct(out, T).reshape(S, -1), axis=1) if classify else None
+        return loss, acc
+
+    def note(epoch, out):
+        """Record the state after ``epoch`` epochs, given its training logits."""
+        loss, acc = per_net(out, Y)
+        finite = np.isfinite(loss)
+        for p in params:
+            finite &= np.isfinite(p.reshape(S, -1)).all(axis=1)
+        if has_val:
+            val_loss, val_acc = per_net(_forward(Ws, bs, ref.f, X_val)[0], Y_val)
+        if "grad_norms" in record:
+            z, zs, acts, _ = _forward(Ws, bs, ref.f, X)
+            gW = _backward(Ws, ref.df, head, z, Y, zs, acts, [])[0]
+        for s in np.flatnonzero(alive):
+            h = hists[s]
+            h["epochs_run"] = epoch
+            h["loss"].append(float(loss[s]))
+            if classify:
+                h["accuracy"].append(float(acc[s]))
+            if has_val:
+                h["val_loss"].append(float(val_loss[s]))
+                if classify:
+                    h["val_accuracy"].append(float(val_acc[s]))
+            if "grad_norms" in record:
+                h["grad_norms"].append(np.array([np.linalg.norm(g[s]) for g in gW]))
+            if "layer_stats" in record:
+                h["layer_stats"].append(nets[s].layer_stats(X))
+            if not finite[s]:
+                h["diverged"] = True
+                alive[s] = False
+
+    # Full-batch training without callback or dropout gets the training loss for free: the
+    # forward pass of the step from epoch e is the evaluation of epoch e.  Otherwise every
+    # epoch's state is evaluated by a forward pass of its own after the update(s).
+    lazy = batch_size >= n and callback is None and dropout is None
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for epoch in range(epochs + 1):
+                if epoch > 0 and not lazy:
+                    order = rng.permutation(n) if batch_size < n else np.arange(n)
+                    for start in range(0, n, batch_size):
+                        idx = order[start:start + batch_size]
+                        out, zs, acts, masks = _forward(Ws, bs, ref.f, X[idx], drop)
+                        gW, gb = _backward(Ws, ref.df, head, out, Y[idx], zs, acts, masks)
+                        opt.step(params, gW + gb)
+                out, zs, acts, _ = _forward(Ws, bs, ref.f, X)
+                note(epoch, out)
+                if not alive.any():
+                    break
+                if epoch > 0 and callback is not None and callback(nets, epoch, hists):
+                    break
+                if epoch == epochs:
+                    break
+                if lazy:
+                    gW, gb = _backward(Ws, ref.df, head, out, Y, zs, acts, [])
+                    opt.step(params, gW + gb)
+    finally:
+        for s, (net, (weights, biases)) in enumerate(zip(nets, own)):
+            for l in range(L):
+                weights[l][...] = Ws[l][s]
+                biases[l][...] = bs[l][s, 0]
+            net.weights, net.biases = weights, biases
+    return hists
