@@ -36,7 +36,7 @@ import numpy as np
 import activations as A
 from afbook.display import fmt
 
-__all__ = ["check", "CheckResult", "Failure"]
+__all__ = ["check", "check_exercise", "EXERCISES", "CheckResult", "Failure"]
 
 _STABLE = {
     "sigmoid": "use scipy.special.expit(x), or branch on the sign so np.exp only sees −|x|",
@@ -360,3 +360,272 @@ def check(fn, name, derivative=False, **params):
     report = "\n".join(lines)
     print(report)
     return CheckResult(n, failures, notes, report)
+
+
+# ----------------------------------------------------------------------------------------------
+# Exercises whose answer is not an activation: a number or a small function, verified on
+# adversarial inputs against the library (never against a re-typed formula).
+
+class _Case:
+    """One input of an exercise: ``make()`` returns the argument tuple; ``verify(args, got)``
+    returns None, a message, or (message, hints); ``hint`` is shown when the case fails."""
+
+    def __init__(self, label, make, verify, hint=""):
+        self.label, self.make, self.verify, self.hint = label, make, verify, hint
+
+
+def _call_args(fn, args):
+    """Run fn(*args) catching exceptions and RuntimeWarnings (as :func:`_call`)."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn",
+                                                                        under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            out, exc = fn(*args), None
+        except Exception as e:  # noqa: BLE001 - the reader's code may raise anything
+            out, exc = None, e
+    msgs = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)))
+    return out, exc, msgs
+
+
+def _real_scalar(got):
+    """``got`` as a float, or a message saying why it is not one real number."""
+    if isinstance(got, (bool, np.bool_)) or np.ndim(got) != 0:
+        return None, f"returned {type(got).__name__} {np.shape(got)}, expected one real number"
+    try:
+        v = float(got)
+    except (TypeError, ValueError):
+        return None, f"returned {type(got).__name__}, expected one real number"
+    if not np.isfinite(v):
+        return None, f"returned {_num(v)}, expected a finite number"
+    return v, None
+
+
+def _close_scalar(v, expected, rtol):
+    if abs(v - expected) <= rtol * abs(expected):
+        return None
+    return f"expected {_num(expected)}, got {_num(v)}"
+
+
+# relu-ex-4: the variance-preserving gain of Leaky ReLU --------------------------------------
+def _leaky_second_moment(alpha):
+    from afbook import book
+
+    m1, var = book.gaussian_moments(lambda z: float(A.leaky_relu(z, alpha=alpha)))
+    return var + m1 * m1
+
+
+def _gain_case(label, alpha, hint=""):
+    def verify(args, got):
+        v, msg = _real_scalar(got)
+        if msg:
+            return msg
+        return _close_scalar(v, 1.0 / _leaky_second_moment(alpha), 1e-6)
+    return _Case(label, lambda: (alpha,), verify, hint)
+
+
+_GAIN_HINT = ("the gain is 1 / E[LeakyReLU_α(Z)²] for Z ~ N(0, 1): integrate the square of the "
+              "activation over both half-lines")
+_GAIN_CASES = [
+    _gain_case("α = 0 (ReLU)", 0.0, "at α = 0 Leaky ReLU is ReLU"),
+    _gain_case("α = 0.01 (PyTorch's default)", 0.01, _GAIN_HINT),
+    _gain_case("α = 0.3 (the exercise)", 0.3, _GAIN_HINT),
+    _gain_case("α = 1 (the identity)", 1.0, "at α = 1 Leaky ReLU is the identity, E[Z²] = 1"),
+    _gain_case("α = 5 (slope above 1)", 5.0, _GAIN_HINT),
+]
+
+
+# relu-ex-5: the smallest softplus sharpness for a given tolerance ------------------------------
+def _softplus_gap(beta):
+    """The largest |softplus_β(x) − relu(x)| on a grid of ±40/β that contains x = 0."""
+    x = np.concatenate([np.linspace(-40.0 / beta, 40.0 / beta, 4001), [0.0]])
+    return float(np.max(np.abs(A.softplus(x, beta=beta) - A.relu(x))))
+
+
+def _beta_case(label, tol, hint=""):
+    def verify(args, got):
+        v, msg = _real_scalar(got)
+        if msg:
+            return msg
+        if v <= 0:
+            return f"returned β = {_num(v)}, expected a positive sharpness"
+        gap = _softplus_gap(v)
+        if gap > tol * (1 + 1e-9):
+            return f"β = {_num(v)} is too small: the gap is {_num(gap)} > {_num(tol)}"
+        smaller = v * (1 - 1e-6)
+        if _softplus_gap(smaller) <= tol:
+            return (f"β = {_num(v)} is not the smallest: β·(1 − 10⁻⁶) still keeps the gap "
+                    f"within {_num(tol)}")
+        return None
+    return _Case(label, lambda: (tol,), verify, hint)
+
+
+_BETA_HINT = "the largest gap is at x = 0; the smallest β makes it exactly equal to the tolerance"
+_BETA_CASES = [
+    _beta_case("tolerance 1e-3 (the exercise)", 1e-3, _BETA_HINT),
+    _beta_case("tolerance 0.5", 0.5, _BETA_HINT),
+    _beta_case("tolerance 2 (β below 1)", 2.0, _BETA_HINT),
+    _beta_case("tolerance 1e-8 (very sharp)", 1e-8, _BETA_HINT),
+]
+
+
+# softmax-ex-3: the temperature for a given confidence ------------------------------------------
+def _temperature_case(label, z, p, hint=""):
+    def verify(args, got):
+        v, msg = _real_scalar(got)
+        if msg:
+            return msg
+        if v <= 0:
+            return f"returned T = {_num(v)}, expected a positive temperature"
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            top = float(np.max(A.softmax(np.asarray(z, dtype=float), temperature=v)))
+        if abs(top - p) > 1e-7:
+            return f"at T = {_num(v)} the top class has probability {_num(top)}, expected {_num(p)}"
+        return None
+    return _Case(label, lambda: (list(z) if isinstance(z, list) else np.array(z, dtype=float), p),
+                 verify, hint)
+
+
+_BRACKET_HINT = ("a root finder needs a bracket [a, b] with the root inside: do not fix it, widen it "
+                 "until the top probability is above p at a and below p at b")
+_TEMPERATURE_CASES = [
+    _temperature_case("z = (2, 1, 0.1), p = 0.5 (the exercise)", (2.0, 1.0, 0.1), 0.5),
+    _temperature_case("z = (2, 1, 0.1), p = 0.9", (2.0, 1.0, 0.1), 0.9),
+    _temperature_case("nearly tied z = (0.01, 0, 0), p = 0.9 (T well below 0.05)", (0.01, 0.0, 0.0), 0.9,
+                      _BRACKET_HINT),
+    _temperature_case("spread z = (100, 0, -50), p = 0.5 (T well above 50)", (100.0, 0.0, -50.0), 0.5,
+                      _BRACKET_HINT),
+    _temperature_case("top class not first: z = (-1, 3, 0.5, 0.5), p = 0.6", (-1.0, 3.0, 0.5, 0.5), 0.6,
+                      "the top class is the one with the largest logit (np.argmax), not entry 0"),
+    _temperature_case("large logits z = (1002, 1001, 1000.1), p = 0.5", (1002.0, 1001.0, 1000.1), 0.5,
+                      "only the differences of the logits matter: use the library's stable softmax"),
+    _temperature_case("two classes as a list z = [0, -3], p = 0.75", [0.0, -3.0], 0.75),
+]
+
+
+# softmax-ex-4: a masked softmax that never returns NaN -----------------------------------------
+def _masked_reference(scores, mask):
+    """The softmax over the allowed entries of each row (last axis), 0 elsewhere, by the library."""
+    s = np.asarray(scores)
+    out = np.zeros(s.shape, dtype=s.dtype if s.dtype.kind == "f" else np.float64)
+    width = s.shape[-1]
+    for row, allowed, o in zip(s.reshape(-1, width), np.asarray(mask).reshape(-1, width),
+                               out.reshape(-1, width)):
+        if allowed.any():
+            o[allowed] = A.softmax(row[allowed])
+    return out
+
+
+def _array_verify(got, expected, rtol=1e-7, atol=1e-12):
+    try:
+        g = np.asarray(got)
+        if g.dtype == object or g.dtype.kind not in "biuf":
+            raise TypeError
+    except Exception:  # noqa: BLE001
+        return f"returned {type(got).__name__}, not an array of numbers"
+    if g.shape != expected.shape:
+        return f"returned shape {g.shape}, expected {expected.shape}"
+    if expected.dtype == np.float32 and g.dtype != np.float32:
+        return f"dtype changed: float32 scores gave {g.dtype} weights"
+    ok = np.isclose(g.astype(np.float64), expected.astype(np.float64), rtol=rtol, atol=atol, equal_nan=False)
+    if ok.all():
+        return None
+    bad = np.argwhere(~ok)
+    idx = tuple(int(i) for i in bad[0])
+    return (f"{len(bad)} of {ok.size} weights differ; first at entry {list(idx)}: expected "
+            f"{_num(expected[idx])}, got {_num(g[idx])}")
+
+
+def _masked_case(label, scores, mask, hint=""):
+    def verify(args, got):
+        msg = _array_verify(got, _masked_reference(*args))
+        if msg is None:
+            return None
+        hints = [h for key, h in _MASKED_HINTS if key in msg]
+        return msg, hints
+    return _Case(label, lambda: (np.array(scores), np.array(mask, dtype=bool)), verify, hint)
+
+
+_T, _F = True, False
+_EMPTY_HINT = ("a row without an allowed entry must be all zeros: give such rows harmless scores "
+               "before the softmax, or handle them apart, so no −inf − (−inf) is ever computed")
+_MASKED_HINTS = [
+    ("got nan", _EMPTY_HINT),
+    ("dtype changed", "keep float32 in float32: no float64 arrays or np.asarray(..., dtype=float)"),
+    ("shape", "work along the last axis of any array (axis=-1, keepdims=True)"),
+]
+_MASKED_CASES = [
+    _masked_case("all entries allowed", [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]], [[_T, _T, _T], [_T, _T, _T]],
+                 "with every entry allowed the answer is the plain softmax"),
+    _masked_case("one allowed entry per row", [[1.0, 2.0, 3.0], [5.0, -5.0, 0.0]], [[_F, _T, _F], [_F, _F, _T]]),
+    _masked_case("a fully masked row", [[0.5, -1.0, 2.0], [1.0, 2.0, 3.0]], [[_T, _F, _T], [_F, _F, _F]]),
+    _masked_case("every row fully masked", [[1.0, 2.0], [3.0, 4.0]], [[_F, _F], [_F, _F]]),
+    _masked_case("forbidden entries hold nan, inf and 1e308", [[np.nan, 1.0, np.inf, 1e308, 0.0]],
+                 [[_F, _T, _F, _F, _T]],
+                 "a forbidden score must not matter, whatever its value: replace it, do not compute with it"),
+    _masked_case("large allowed scores [1000, 1001, 1002]", [[1000.0, 1001.0, 1002.0, 0.0]],
+                 [[_T, _T, _T, _F]], "subtract the row's maximum (or use the library's softmax)"),
+    _masked_case("float32 scores, one row fully masked",
+                 np.linspace(-3, 3, 8, dtype=np.float32).reshape(2, 4), [[_T, _F, _T, _T], [_F, _F, _F, _F]]),
+    _masked_case("3-D batch of shape (2, 2, 3), one row fully masked", np.arange(12.0).reshape(2, 2, 3) - 6,
+                 np.array([[[_T, _T, _F], [_F, _F, _F]], [[_T, _T, _T], [_F, _T, _F]]])),
+]
+
+
+EXERCISES = {
+    "relu-ex-4": ("the Leaky ReLU gain g(α)", _GAIN_CASES),
+    "relu-ex-5": ("the smallest softplus β for a tolerance", _BETA_CASES),
+    "softmax-ex-3": ("the temperature for a top-class probability", _TEMPERATURE_CASES),
+    "softmax-ex-4": ("masked softmax", _MASKED_CASES),
+}
+
+
+def check_exercise(fn, exercise):
+    """Check the reader's answer ``fn`` to ``exercise`` (an id of :data:`EXERCISES`, such as
+    ``"relu-ex-4"``) on its adversarial inputs, verified with the library.
+
+    Prints one line per input (✔, or ✘ with what is wrong and a hint) and a final line, and
+    returns a :class:`CheckResult` (truthy iff every input passed), like :func:`check`. Never
+    raises because of ``fn``: its exceptions and RuntimeWarnings are reported as failed inputs.
+    """
+    if not callable(fn):
+        raise TypeError(f"check_exercise: fn must be a function, got {type(fn).__name__}")
+    if not isinstance(exercise, str) or exercise not in EXERCISES:
+        raise ValueError(f"check_exercise: exercise must be one of {', '.join(EXERCISES)}, got {exercise!r}")
+    title, cases = EXERCISES[exercise]
+    lines = [f"Checking your answer to {exercise}, {title} ({len(cases)} checks)"]
+    failures = []
+    for case in cases:
+        args, pristine = case.make(), case.make()
+        out, exc, warns = _call_args(fn, args)
+        problems, hints = [], []
+        if exc is not None:
+            problems.append(f"raised {type(exc).__name__}: {exc}")
+            hints += _exception_hints(exc)
+        elif out is None:
+            problems.append("returned None (is a `return` missing?)")
+        else:
+            msg = case.verify(pristine, out)
+            if isinstance(msg, tuple):
+                msg, extra = msg
+                hints += extra
+            if msg:
+                problems.append(msg)
+        for a, b in zip(args, pristine):
+            if isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=True):
+                problems.append("changed its input array in place")
+                hints.append("work on a copy (np.where returns a new array; `x[m] = ...` edits the caller's data)")
+        problems += [f"RuntimeWarning: {w}" for w in warns]
+        if problems:
+            if case.hint:
+                hints.append(case.hint)
+            failures.append(Failure(case.label, "; ".join(problems), hints))
+            lines.append(f"  ✘ {case.label}: " + "; ".join(problems))
+            lines.extend(f"      hint: {h}" for h in dict.fromkeys(hints))
+        else:
+            lines.append(f"  ✔ {case.label}")
+    n = len(cases)
+    lines.append(f"✔ all {n} checks passed" if not failures else f"✘ {len(failures)} of {n} checks failed")
+    report = "\n".join(lines)
+    print(report)
+    return CheckResult(n, failures, [], report)
