@@ -254,8 +254,8 @@ def test_chosen_lr_and_paired_comparisons():
     acts = {a: list(base + shift) for a, shift in zip(E.SEED_ORDER, (0, 0.05, 0.05, 0, 0, -0.2))}
     val = {("elu", 0.04): [0.9] * 20}
     data = _fake_fair(acts, val)
-    assert E.chosen_lr(data, "circles", 2, "elu") == 0.04
-    assert E.chosen_lr(data, "circles", 2, "relu") == 0.01        # tie -> the smaller rate
+    assert E.chosen(data, "circles", 2, "elu") == (0.04, 200)
+    assert E.chosen(data, "circles", 2, "relu") == (0.01, 200)    # tie -> the smaller rate
     cmps = E.fair_comparisons(data)
     verdicts = {(e["better"], e["worse"]): e["verdict"] for e in cmps}
     assert verdicts == {("selu", "elu"): "reversed", ("elu", "leaky_relu"): "unresolved",
@@ -265,3 +265,24 @@ def test_chosen_lr_and_paired_comparisons():
     assert e["diff"].mean == pytest.approx(20.0) and e["p_holm"] <= 0.05
     assert E.fair_ranks(data)["circles", 2]["sigmoid"] == 6.0
     np.testing.assert_array_equal(E.fair_epochs(data, "circles", 2, "relu", 0.01), [10.0] * 20)
+
+
+def test_epochs_are_chosen_on_validation_with_the_rate_and_test_values_read_there():
+    data = _fake_fair({a: [0.8] * 20 for a in E.SEED_ORDER})
+    data["config"]["training"] = {"epoch_grid": [50, 100, 200]}
+    for c in data["main"]["cells"]:
+        c["val_at"] = {"50": [0.5] * 20, "100": [0.5] * 20, "200": c["val"]}
+        c["test_at"] = {"50": [0.1] * 20, "100": [0.2] * 20, "200": c["test"]}
+    cell = E.fair_cell(data, "circles", 2, "tanh", 0.04)
+    cell["val_at"]["100"] = [0.6] * 20                 # tanh is best at 0.04 after 100 epochs
+    assert E.fair_epoch_grid(data, "circles") == [50, 100, 200]
+    assert E.chosen(data, "circles", 2, "tanh") == (0.04, 100)
+    np.testing.assert_array_equal(E.fair_values(data, "circles", 2, "tanh"), [0.2] * 20)
+    np.testing.assert_array_equal(E.fair_values(data, "circles", 2, "tanh", lr=0.04), [0.8] * 20)
+    assert E.chosen(data, "circles", 2, "relu") == (0.01, 50)     # all tie: smallest rate, epochs
+    scores = E.fair_choice_scores(data, "circles", 2, "tanh")
+    assert len(scores) == 6 and scores[0.04, 100] == pytest.approx(0.6)
+    np.testing.assert_array_equal(E.fair_epochs(data, "circles", 2, "relu", 0.01), [10.0] * 20)
+    data["config"]["training"] = {"epoch_grid": [100, 50]}
+    with pytest.raises(ValueError, match="epoch grid"):
+        E.fair_epoch_grid(data, "circles")

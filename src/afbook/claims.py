@@ -348,7 +348,7 @@ def _zero_centred(data):
 
 def _lr_differs(data):
     acts = data["config"]["activations"]
-    n = sum(len({E.chosen_lr(data, t, d, a) for a in acts}) > 1 for t, d in E.fair_settings(data))
+    n = sum(len({E.chosen(data, t, d, a)[0] for a in acts}) > 1 for t, d in E.fair_settings(data))
     k = len(E.fair_settings(data))
     return n >= 4, n - 4, f"the chosen rate differs between activations in {n} of {k} settings"
 

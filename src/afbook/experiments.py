@@ -44,8 +44,8 @@ __all__ = [
     "INITIALISATION", "INIT_TITLES", "recommended_init", "init_title", "init_table", "inactive_fraction",
     "train_on_task", "train_seeds", "Table", "mean_std", "EXPERIMENTS", "run", "load",
     "results_dir", "provenance", "provenance_note", "values", "find", "paired_stats", "verdict",
-    "SCHEMA", "FAIR_RANKING", "run_fair_ranking", "fair_settings", "fair_cell", "chosen_lr",
-    "fair_values", "fair_means", "fair_ranks", "fair_comparisons", "fair_epochs",
+    "SCHEMA", "FAIR_RANKING", "run_fair_ranking", "fair_settings", "fair_cell", "fair_epoch_grid",
+    "fair_choice_scores", "chosen", "fair_values", "fair_means", "fair_ranks", "fair_comparisons", "fair_epochs",
     "epochs_comparisons",
 ]
 
@@ -432,9 +432,11 @@ def _bayes(task: str, data: dict) -> dict | None:
 def run_fair_ranking(config: dict, *, perturb: bool = False) -> dict:
     """Adam on each task, every (depth, activation, learning rate of the grid): per run (one data
     draw and one weight seed; the same runs for every activation, so the comparison is paired)
-    the validation and test metric (a diverged run scores chance: accuracy 1/classes, or the
-    loss of predicting 0), the final training loss and the first epoch at which the training
-    metric reaches the task's target (None if never). All learning rates and seeds of one
+    the validation and test metric after each number of epochs of the task's epoch grid
+    (``val_at``/``test_at``, keyed by the epoch count; ``val``/``test`` are those at the budget,
+    the grid's last entry), the final training loss and the first epoch at which the training
+    metric reaches the task's target (None if never). A run that has diverged scores chance
+    (accuracy 1/classes, or the loss of predicting 0). All learning rates and seeds of one
     (task, depth, activation, data draw) are trained as one stack (:func:`fit_stacked`)."""
     tr, lrs = config["training"], list(config["lrs"])
     out = {"cells": [], "bayes": {}}
@@ -444,11 +446,13 @@ def run_fair_ranking(config: dict, *, perturb: bool = False) -> dict:
         data = {ds: _fair_data(task, ds, tr) for ds in draws}
         out["bayes"][task] = _bayes(task, data)   # the same in the 1-ulp replicate
         classify = spec["metric"] == "accuracy"
-        width, epochs = spec.get("width", tr["width"]), spec.get("epochs", tr["epochs"])
+        width, epochs = spec.get("width", tr["width"]), _budget(config, task)
+        grid = fair_epoch_grid({"config": config}, task)
         for depth in spec["depths"]:
             for act in config["activations"]:
-                res = {lr: {k: [] for k in ("val", "test", "train_loss", "epochs", "diverged")}
-                       for lr in lrs}
+                keys = ("val", "test", "train_loss", "epochs", "diverged", "val_at", "test_at")
+                res = {lr: {k: ({str(e): [] for e in grid} if k.endswith("_at") else [])
+                            for k in keys} for lr in lrs}
                 for i, ds in enumerate(draws):
                     X_tr, X_va, X_te, y_tr, y_va, y_te = data[ds]
                     seeds = [i * per + j for j in range(per)]
@@ -461,21 +465,35 @@ def run_fair_ranking(config: dict, *, perturb: bool = False) -> dict:
                         for net in nets:
                             for W in net.weights:
                                 W[...] = np.nextafter(W, np.inf)
-                    hists = fit_stacked(nets, X_tr, y_tr, epochs=epochs,
-                                        optimizer=_StackedAdam(np.repeat(lrs, per)))
-                    for k, (net, h) in enumerate(zip(nets, hists)):
-                        r = res[lrs[k // per]]
-                        bad = h["diverged"]
+
+                    def score(net, bad, X, y):
                         with np.errstate(all="ignore"):
                             if classify:
-                                chance = 1.0 / n_out
-                                v = chance if bad else net.accuracy(X_va, y_va)
-                                t = chance if bad else net.accuracy(X_te, y_te)
-                            else:
-                                v = 0.5 * float(np.mean(y_va ** 2)) if bad else net.loss(X_va, y_va)
-                                t = 0.5 * float(np.mean(y_te ** 2)) if bad else net.loss(X_te, y_te)
-                        r["val"].append(_clean(v))
-                        r["test"].append(_clean(t))
+                                return _clean(1.0 / n_out if bad else net.accuracy(X, y))
+                            return _clean(0.5 * float(np.mean(y ** 2)) if bad else net.loss(X, y))
+
+                    at = {}
+
+                    def checkpoint(nets_, epoch, hists_):
+                        if epoch in grid:
+                            at[epoch] = [(score(n_, h["diverged"], X_va, y_va),
+                                          score(n_, h["diverged"], X_te, y_te))
+                                         for n_, h in zip(nets_, hists_)]
+
+                    hists = fit_stacked(nets, X_tr, y_tr, epochs=epochs, callback=checkpoint,
+                                        optimizer=_StackedAdam(np.repeat(lrs, per)))
+                    chance = [(score(None, True, X_va, y_va), score(None, True, X_te, y_te))
+                              ] * len(nets)
+                    for e in grid:    # epochs not reached because every run had diverged
+                        at.setdefault(e, chance)
+                    for k, h in enumerate(hists):
+                        r = res[lrs[k // per]]
+                        for e in grid:
+                            r["val_at"][str(e)].append(at[e][k][0])
+                            r["test_at"][str(e)].append(at[e][k][1])
+                        r["val"].append(at[epochs][k][0])
+                        r["test"].append(at[epochs][k][1])
+                        bad = h["diverged"]
                         r["train_loss"].append(None if bad else _clean(h["loss"][-1]))
                         r["epochs"].append(epochs_to_target(h, spec["metric"], spec["target"],
                                                             above=spec["higher_is_better"]))
@@ -507,17 +525,18 @@ _FAIR_TASKS = {
              "higher_is_better": False, "depths": [2, 4]},
     "digits": {"title": "digits (8×8)", "metric": "accuracy", "target": 0.95,
                "higher_is_better": True, "depths": [2], "data_seeds": [0],
-               "seeds_per_draw": 20, "epochs": 100},
+               "seeds_per_draw": 20, "epoch_grid": [25, 50, 100]},
 }
-#: the fair ranking: learning rate chosen per activation on a validation split from one grid,
-#: 20 paired runs (4 data draws x 5 weight seeds; digits: one fixed split x 20 seeds)
+#: the fair ranking: learning rate and number of epochs chosen per activation on a validation
+#: split from one grid (the epoch grid's last entry is the training budget), 20 paired runs
+#: (4 data draws x 5 weight seeds; digits: one fixed split x 20 seeds)
 FAIR_RANKING = {
     "tasks": _FAIR_TASKS,
     "activations": ["selu", "elu", "leaky_relu", "relu", "tanh", "sigmoid", "silu", "gelu"],
     "params": {"gelu": {"approximate": "tanh"}},
     "lrs": [0.0025, 0.01, 0.04, 0.16], "data_seeds": [0, 1, 2, 3], "seeds_per_draw": 5,
-    "training": {"width": 16, "n_train": 150, "n_val": 500, "n_test": 2000, "epochs": 200,
-                 "optimizer": "adam"},
+    "training": {"width": 16, "n_train": 150, "n_val": 500, "n_test": 2000,
+                 "epoch_grid": [50, 100, 200], "optimizer": "adam"},
 }
 
 
@@ -706,23 +725,69 @@ def _score(data: dict, task: str, v: np.ndarray) -> np.ndarray:
     return v if data["config"]["tasks"][task]["higher_is_better"] else -v
 
 
-def chosen_lr(data: dict, task: str, depth: int, activation: str, part: str = "main") -> float:
-    """The learning rate of the grid with the best mean validation score over the runs (a
-    diverged run scores chance); on a tie the smaller rate."""
-    best, best_lr = -math.inf, None
+def fair_epoch_grid(data: dict, task: str) -> list[int]:
+    """The numbers of epochs the validation split chooses from for ``task`` (ascending; the last
+    is the training budget)."""
+    cfg = data["config"]
+    grid = cfg["tasks"][task].get("epoch_grid", cfg["training"].get("epoch_grid"))
+    if grid is None:       # a configuration with a fixed budget only
+        return [int(cfg["tasks"][task].get("epochs", cfg["training"]["epochs"]))]
+    grid = [int(e) for e in grid]
+    if not grid or grid != sorted(set(grid)) or grid[0] < 1:
+        raise ValueError(f"fair ranking: the epoch grid of {task!r} must be ascending positive "
+                         f"integers, got {grid!r}")
+    return grid
+
+
+def _budget(config: dict, task: str) -> int:
+    return fair_epoch_grid({"config": config}, task)[-1]
+
+
+def _at(cell: dict, metric: str, epochs: int, budget: int) -> np.ndarray:
+    if f"{metric}_at" in cell:
+        return _floats(cell[f"{metric}_at"][str(epochs)])
+    if epochs != budget:
+        raise ValueError(f"fair ranking: no {metric} values after {epochs} epochs stored")
+    return values(cell, metric)
+
+
+def fair_choice_scores(data: dict, task: str, depth: int, activation: str,
+                       part: str = "main") -> dict:
+    """(learning rate, epochs) -> mean validation score over the runs (higher is better:
+    accuracy, or minus the loss; a diverged run scores chance), over the whole grid."""
+    grid = fair_epoch_grid(data, task)
+    out = {}
     for lr in data["config"]["lrs"]:
-        v = _score(data, task, values(fair_cell(data, task, depth, activation, lr, part), "val"))
-        m = float(np.mean(v))
-        if m > best:
-            best, best_lr = m, lr
-    return best_lr
+        cell = fair_cell(data, task, depth, activation, lr, part)
+        for e in grid:
+            out[lr, e] = float(np.mean(_score(data, task, _at(cell, "val", e, grid[-1]))))
+    return out
+
+
+def chosen(data: dict, task: str, depth: int, activation: str,
+           part: str = "main") -> tuple[float, int]:
+    """The (learning rate, epochs) of the grid with the best mean validation score; on a tie the
+    smaller rate, then the fewer epochs."""
+    scores = fair_choice_scores(data, task, depth, activation, part)
+    best = max(scores.values())
+    return min(k for k, v in scores.items() if v == best)
 
 
 def fair_values(data: dict, task: str, depth: int, activation: str, metric: str = "test",
-                part: str = "main", lr: float | None = None) -> np.ndarray:
-    """Per-run values of ``metric`` at the chosen learning rate (or at ``lr``)."""
-    lr = chosen_lr(data, task, depth, activation, part) if lr is None else lr
-    return values(fair_cell(data, task, depth, activation, lr, part), metric)
+                part: str = "main", lr: float | None = None,
+                epochs: int | None = None) -> np.ndarray:
+    """Per-run values of ``metric`` at the chosen learning rate and number of epochs (or at
+    ``lr`` and ``epochs``, default the budget). ``val`` and ``test`` are read after that many
+    epochs; the other metrics (``train_loss``, ``epochs``, ``diverged``) are the runs' own."""
+    grid = fair_epoch_grid(data, task)
+    if lr is None:
+        lr, chosen_epochs = chosen(data, task, depth, activation, part)
+        epochs = chosen_epochs if epochs is None else epochs
+    epochs = grid[-1] if epochs is None else int(epochs)
+    cell = fair_cell(data, task, depth, activation, lr, part)
+    if metric in ("val", "test"):
+        return _at(cell, metric, epochs, grid[-1])
+    return values(cell, metric)
 
 
 def fair_means(data: dict, part: str = "main") -> dict:
@@ -775,8 +840,7 @@ def fair_epochs(data: dict, task: str, depth: int, activation: str, lr: float,
                 part: str = "main") -> np.ndarray:
     """Per-run epochs to the training target at ``lr``; a run that never reaches it counts as
     the budget + 1 (censored, so a comparison of such runs is conservative)."""
-    spec = data["config"]["tasks"][task]
-    budget = spec.get("epochs", data["config"]["training"]["epochs"])
+    budget = fair_epoch_grid(data, task)[-1]
     e = values(fair_cell(data, task, depth, activation, lr, part), "epochs")
     return np.where(np.isfinite(e), e, budget + 1.0)
 

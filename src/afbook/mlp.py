@@ -638,10 +638,11 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, *, batch_size: i
                 h["diverged"] = True
                 alive[s] = False
 
-    # Full-batch training without callback or dropout gets the training loss for free: the
-    # forward pass of the step from epoch e is the evaluation of epoch e.  Otherwise every
-    # epoch's state is evaluated by a forward pass of its own after the update(s).
-    lazy = batch_size >= n and callback is None and dropout is None
+    # Full-batch training without dropout gets the training loss for free: the forward pass of
+    # the step from epoch e is the evaluation of epoch e (and the callback of epoch e runs before
+    # that step, on the weights it evaluated).  Mini-batches and dropout need a forward pass of
+    # their own after each epoch's updates.
+    lazy = batch_size >= n and dropout is None
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(epochs + 1):
