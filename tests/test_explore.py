@@ -1,14 +1,17 @@
 """explore: both views in one bundle, static frames from the library, deterministic HTML, DOM contract."""
 import io
 import json
+import math
 import re
 
 import numpy as np
 import pytest
 
 import activations as A
+from afbook import book
 from afbook import display
 from afbook import explore
+from afbook import meanfield
 from afbook import plotting
 
 SANITIZE = re.compile(r"data:image/(png|jpeg|gif|svg\+xml);base64,[A-Za-z0-9+/=]+")
@@ -267,3 +270,211 @@ def test_live_layout_keeps_tick_labels_inside_their_panel(name, kw):
             assert b.x0 >= 0 and b.y0 >= 0 and b.x1 <= fig.bbox.x1 and b.y1 <= fig.bbox.y1, (zoom, b.extents)
         for b1, b2 in zip(boxes, boxes[1:]):
             assert b1.x1 <= b2.x0, (zoom, b1.extents, b2.extents)
+
+
+# ---------------------------------------------------------------------------------------------
+# network-level explorers: depth (mean-field signal propagation) and shrinkage (denoising)
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def deep():
+    return explore.depth(["sigmoid", "tanh", "hard_tanh"], depth=12, gain=(0.5, 2.0, 0.25))
+
+
+@pytest.fixture(scope="module")
+def shrink():
+    return explore.shrinkage()
+
+
+def _mc_profile(name, gain, depth, width=800, batch=160, seed=0):
+    """An independent finite wide net: per layer E[u²] and the error-signal rms ratio to the last."""
+    f = A.get(name)
+    rng = np.random.default_rng(seed)
+    h = rng.normal(size=(batch, width))
+    us, ws = [], []
+    for _ in range(depth):
+        w = rng.normal(0.0, np.sqrt(gain / width), size=(width, width))
+        ws.append(w)
+        us.append(h @ w)
+        h = f(us[-1])
+    d = rng.normal(size=us[-1].shape) * f.derivative(us[-1])
+    rms = [np.sqrt(np.mean(d ** 2))]
+    for layer in range(depth - 2, -1, -1):
+        d = (d @ ws[layer + 1].T) * f.derivative(us[layer])
+        rms.append(np.sqrt(np.mean(d ** 2)))
+    return np.array([np.mean(u ** 2) for u in us]), np.array(rms[::-1]) / rms[0]
+
+
+def test_depth_frames_controls_and_initial_gain(deep):
+    (ctl,) = deep.controls
+    assert ctl.values == [0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
+    assert ctl.values[ctl.init] == 1.0          # Glorot/Xavier for square layers
+    assert len(deep.frames) == len(deep.alts) == len(ctl.values)
+    assert len(set(deep.frames)) == len(deep.frames) and len(set(deep.alts)) == len(deep.alts)
+    assert deep.results["gains"] == ctl.values
+    assert list(deep.results["layers"]) == list(range(1, 13))
+    assert len(deep.html.encode()) <= 600_000
+    assert isinstance(deep, explore.Explorer) and WIDGET in deep._repr_mimebundle_()
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "hard_tanh"])
+@pytest.mark.parametrize("gain", [0.5, 1.0, 2.0])
+def test_depth_mean_field_matches_a_wide_random_net(deep, name, gain):
+    k = deep.results["gains"].index(gain)
+    q, g = _mc_profile(name, gain, 12)
+    spread, ratio = deep.results["spread"][name][k], deep.results["ratio"][name][k]
+    assert spread ** 2 == pytest.approx(q, rel=0.15)
+    # the gradient ratio spans many decades (sigmoid: ~1e-7 at layer 1): compare logarithms
+    assert np.max(np.abs(np.log(ratio / g))) < 0.1
+    assert ratio[-1] == 1.0
+
+
+def test_depth_numbers_are_the_meanfield_recursion(deep):
+    from afbook import meanfield
+
+    k = deep.results["gains"].index(1.0)
+    qs = meanfield.iterate("tanh", 1.0, 12, 1.0)
+    chis = meanfield.chi1("tanh", qs, 1.0)
+    expected = [np.sqrt(np.prod(chis[i:-1])) for i in range(12)]
+    assert np.allclose(deep.results["ratio"]["tanh"][k], expected, rtol=1e-12)
+    assert np.allclose(deep.results["spread"]["tanh"][k], np.sqrt(qs), rtol=1e-12)
+    # sigmoid: χ₁ ≤ σ_w² σ′(0)² = σ_w²/16 per layer, so at every gain here its gradient vanishes
+    bound = float(A.sigmoid.derivative(0.0)) ** 2
+    for k, gain in enumerate(deep.results["gains"]):
+        assert deep.results["ratio"]["sigmoid"][k][0] <= (gain * bound) ** (11 / 2) * (1 + 1e-12)
+    # tanh and hard tanh: more gain, larger ratio at layer 1 (vanishing below 1, growing above)
+    for name in ("tanh", "hard_tanh"):
+        first = deep.results["ratio"][name][:, 0]
+        assert np.all(np.diff(first) > 0) and first[0] < 0.1 and first[-1] > 1
+
+
+def test_depth_alt_text_reports_the_numbers(deep):
+    k = deep.results["gains"].index(1.0)
+    alt = deep.alts[k]
+    assert alt.startswith("Mean-field signal propagation through 12 layers with weight variance "
+                          "1/fan_in")
+    for a in (A.sigmoid, A.tanh, A.hard_tanh):
+        r = deep.results["ratio"][a.name][k][0]
+        assert f"{a.title} {plotting.fmt(r)} (" in alt
+        assert f"{a.title} from 1 to {plotting.fmt(deep.results['spread'][a.name][k][-1])}" in alt
+    assert "(vanishes)" in alt      # sigmoid
+    assert deep.alts[0].count("(vanishes)") == 3
+
+
+def test_depth_widget_shows_the_static_frames(deep):
+    (slider, img) = deep.widget().children
+    assert img.value == deep.frames[deep.init_index]
+    for k, v in enumerate(deep.controls[0].values):
+        slider.value = v
+        assert img.value == deep.frames[k]
+
+
+def test_depth_dom_contract(deep, html_tags):
+    t = html_tags(deep.html)
+    ranges = [a for tag, a in t if tag == "input" and a.get("type") == "range"]
+    labels = {a["for"] for tag, a in t if tag == "label"}
+    assert len(ranges) == 1 and ranges[0]["id"] in labels
+    assert ranges[0]["max"] == str(len(deep.frames) - 1)
+    assert data_of(deep.html)["alts"] == deep.alts
+    imgs = [a for tag, a in t if tag == "img"]
+    assert len(imgs) == 1 and imgs[0]["alt"] == deep.alts[deep.init_index]
+
+
+def test_depth_html_deterministic():
+    display.reset_ids()
+    a = explore.depth(["tanh", "relu"], depth=5, gain=(0.5, 1.5)).html
+    display.reset_ids()
+    b = explore.depth(["tanh", "relu"], depth=5, gain=(0.5, 1.5)).html
+    assert a == b
+
+
+def test_shrinkage_frames_and_optimum(shrink):
+    (ctl,) = shrink.controls
+    assert ctl.values[0] == 0.0 and ctl.values[-1] == 2.0 and len(ctl.values) <= 21
+    assert ctl.values[ctl.init] == A.soft_shrink.defaults["lambd"]
+    assert len(set(shrink.frames)) == len(shrink.frames) and len(shrink.html.encode()) <= 600_000
+    r = shrink.results
+    clean, noisy = r["clean"], r["noisy"]
+    assert np.count_nonzero(clean) == 8 and clean.size == 60
+    # the minima are those of the library's functions on the fine grid, recomputed here
+    for name, f in (("soft", A.soft_shrink), ("hard", A.hard_shrink)):
+        errs = [np.mean((f(noisy, lambd=lam) - clean) ** 2) for lam in r["lambdas"]]
+        assert np.allclose(errs, r[f"mse_{name}"], rtol=0, atol=1e-15)
+        best = r[f"best_{name}"]
+        assert r[f"mse_{name}"].min() == np.mean((f(noisy, lambd=best) - clean) ** 2)
+        assert r[f"best_{name}"] <= r[f"best_{name}_to"]
+    # thresholding helps: both minima beat the noisy signal, and λ = 0 is the noisy signal
+    assert r["mse_soft"].min() < r["mse_noisy"] and r["mse_hard"].min() < r["mse_noisy"]
+    assert r["mse_soft"][0] == r["mse_hard"][0] == r["mse_noisy"]
+    assert r["universal"] == pytest.approx(0.5 * np.sqrt(2 * np.log(60)))
+
+
+def test_shrinkage_alt_text_counts_zeros(shrink):
+    (ctl,) = shrink.controls
+    k = ctl.values.index(1.0)
+    noisy = shrink.results["noisy"]
+    zeros = int(np.sum(A.soft_shrink(noisy, lambd=1.0) == 0))
+    assert f"(blue circles, {zeros} of 60 exactly 0)" in shrink.alts[k]
+    assert f"thresholding at λ = 1." in shrink.alts[k]
+    best = plotting.fmt(shrink.results["best_soft"])
+    assert all(f"at λ = {best})" in a for a in shrink.alts)
+
+
+def test_shrinkage_seed_changes_the_data():
+    a, b = explore.shrinkage(seed=1, max_frames=5), explore.shrinkage(seed=2, max_frames=5)
+    assert not np.array_equal(a.results["noisy"], b.results["noisy"])
+    assert len(a.frames) <= 5
+
+
+@pytest.mark.parametrize("call, exc, word", [
+    (lambda: explore.depth("tanh"), TypeError, "names"),
+    (lambda: explore.depth([]), ValueError, "names"),
+    (lambda: explore.depth(["tanh", "tanh"]), ValueError, "duplicate"),
+    (lambda: explore.depth(["nope"]), ValueError, "nope"),
+    (lambda: explore.depth(["softmax"]), ValueError, "vector"),
+    (lambda: explore.depth(depth=1), ValueError, "depth"),
+    (lambda: explore.depth(depth=2.5), ValueError, "depth"),
+    (lambda: explore.depth(gain=(0.0, 2.0)), ValueError, "gain"),
+    (lambda: explore.depth(gain=(2.0, 1.0)), ValueError, "gain"),
+    (lambda: explore.depth(gain=1.0), TypeError, "gain"),
+    (lambda: explore.depth(gain=(0.1, 4.0, 0.01)), ValueError, "gain"),
+    (lambda: explore.depth(q0=0.0), ValueError, "q0"),
+    (lambda: explore.depth(q0="1"), TypeError, "q0"),
+    (lambda: explore.depth(max_frames=1), ValueError, "max_frames"),
+    (lambda: explore.shrinkage(lambd=(-1.0, 1.0)), ValueError, "lambd"),
+    (lambda: explore.shrinkage(lambd=0.5), TypeError, "lambd"),
+    (lambda: explore.shrinkage(n=5), ValueError, "n"),
+    (lambda: explore.shrinkage(k=0), ValueError, "k"),
+    (lambda: explore.shrinkage(k=61), ValueError, "k"),
+    (lambda: explore.shrinkage(noise=-0.5), ValueError, "noise"),
+    (lambda: explore.shrinkage(noise=True), TypeError, "noise"),
+    (lambda: explore.shrinkage(seed=-1), ValueError, "seed"),
+    (lambda: explore.shrinkage(max_frames=40), ValueError, "max_frames"),
+])
+def test_network_explorers_bad_arguments(call, exc, word):
+    with pytest.raises(exc, match=word):
+        call()
+
+
+# ---------------------------------------------------------------------------------------------
+# the quadrature the depth explorer relies on: cut at the registry's break points (meanfield)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", [0.01, 0.3, 1.0, 5.0, 200.0])
+def test_meanfield_breaks_make_hard_tanh_exact(q):
+    # hard tanh' jumps at ±1: χ₁ = σ_w² P(|√q Z| < 1) = σ_w² erf(1/√(2q)); V(q) has a corner
+    from scipy import special
+
+    exact = 2 * special.erf(1 / math.sqrt(2 * q))
+    assert meanfield.chi1("hard_tanh", q, 2.0) == pytest.approx(exact, rel=1e-12)
+    f = A.hard_tanh
+    mean, var = book.gaussian_moments(lambda z: float(f(z)) ** 2, q)
+    assert meanfield.variance_map("hard_tanh", q) == pytest.approx(mean, rel=1e-10)
+    # the cut rule changes nothing for a function with breaks only at 0
+    assert meanfield.expect(np.abs, q, breaks=(0.0,)) == meanfield.expect(np.abs, q)
+
+
+def test_meanfield_expect_breaks_validated():
+    with pytest.raises(TypeError, match="breaks"):
+        meanfield.expect(np.abs, 1.0, breaks=3.0)
+    with pytest.raises(ValueError, match="breaks"):
+        meanfield.expect(np.abs, 1.0, breaks=(math.nan,))

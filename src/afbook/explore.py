@@ -6,6 +6,8 @@
     explore.explore("elu", alpha=(0.1, 2.0), x=(-5, 5))     # one slider per parameter range you give
     explore.compare(["relu", "gelu", ("leaky_relu", {"alpha": 0.1})])   # overlay; slider zooms the x range
     explore.softmax(logits=[2.0, 1.0, 0.1], temperature=(0.1, 10.0))  # probabilities vs temperature
+    explore.depth(["sigmoid", "tanh", "hard_tanh"], depth=30, gain=(0.25, 4.0, 0.25))  # deep net
+    explore.shrinkage(lambd=(0.0, 2.0))    # a sparse signal denoised by soft and hard shrink
 
 Put the call last in a cell. Its output is ONE mimebundle with two views:
 
@@ -55,7 +57,8 @@ import activations as A
 from afbook import plotting as P
 from afbook.display import HTMLDisplay, fmt, inline_script, make_id
 
-__all__ = ["explore", "compare", "softmax", "Explorer", "Control", "nice_grid"]
+__all__ = ["explore", "compare", "softmax", "depth", "shrinkage", "Explorer", "Control",
+           "nice_grid"]
 
 MAX_PER_SLIDER = 21
 ZOOMS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
@@ -655,3 +658,280 @@ def softmax(logits=(2.0, 1.0, 0.1), temperature=(0.1, 10.0), frames=21):
 
     key = ("softmax", [float(v) for v in z], [c.values for c in controls])
     return Explorer("explorer", key, "Softmax with temperature", controls, render, live_render)
+
+
+# ----------------------------------------------------------------------------------------------
+# network-level explorers: frames drawn by a function of the slider values
+# ----------------------------------------------------------------------------------------------
+class _GridControl(Control):
+    """A slider over exactly the static grid: the live widget is a SelectionSlider, so the live
+    view shows the pre-rendered static frames (nothing is drawn in the kernel per move)."""
+
+    def widget(self):
+        import ipywidgets as W
+
+        return W.SelectionSlider(options=list(zip(self.texts, self.values)),
+                                 value=self.values[self.init], description=self.label,
+                                 style={"description_width": "initial"}, continuous_update=True)
+
+
+def _frames_explorer(key, title, controls, make, draw, note=""):
+    """An explorer of figure frames: ``make()`` builds ``(fig, parts)`` once, ``draw(parts,
+    values)`` updates the artists for one tuple of control values and returns the alt text. The
+    live widget shows the static frames (the controls are :class:`_GridControl` sliders)."""
+    fig, parts = make()
+
+    def render(combo):
+        alt = draw(parts, combo)
+        return P.png_bytes(fig), alt
+
+    return Explorer("explorer", key, title, controls, render, note=note)
+
+
+def _int_arg(where, key, value, lo, hi):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
+        raise ValueError(f"{where}: {key} must be an integer from {lo} to {hi}, got {value!r}")
+    return int(value)
+
+
+def _pos_arg(where, key, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where}: {key} must be a positive real number, got {value!r}")
+    if not (math.isfinite(float(value)) and value > 0):
+        raise ValueError(f"{where}: {key} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+def _grid_values(where, key, value, max_frames, prefer):
+    """The static grid of a ``(low, high[, step])`` range argument and the index nearest ``prefer``."""
+    lo, hi, step = _range_arg(where, key, value)
+    n = _int_arg(where, "max_frames", max_frames, 2, MAX_PER_SLIDER)
+    values, step = nice_grid(lo, hi, n, step)
+    if len(values) > n:
+        raise ValueError(f"{where}: the step of {key} gives {len(values)} frames, more than "
+                         f"max_frames={n}; give a larger step")
+    target = prefer if lo <= prefer <= hi else (lo + hi) / 2
+    return values, step, int(np.argmin([abs(v - target) for v in values]))
+
+
+DEPTH_NAMES = ("sigmoid", "tanh", "hard_tanh")
+
+
+@P.styled()
+def depth(names=DEPTH_NAMES, depth=30, gain=(0.25, 4.0, 0.25), q0=1.0,
+          max_frames=MAX_PER_SLIDER):
+    """Signal propagation through a deep net at initialisation; the slider is the weight gain.
+
+    For each activation in ``names``, a wide fully connected net of ``depth`` layers whose weights
+    have variance ``gain / fan_in`` (no biases), fed inputs with second moment ``q0``. Left: the
+    norm of the back-propagated gradient (error signal) at layer l relative to the last layer
+    (log axis: below 1 it vanishes towards the input, above 1 it explodes); right: the spread
+    √q_l of the pre-activations per layer. The numbers are the mean-field recursion of
+    :func:`afbook.meanfield.profile` (Gaussian quadrature of the library's f and f′; no
+    sampling), so every machine draws the same frames. ``gain``: a range ``(low, high)`` or
+    ``(low, high, step)`` with low > 0 (at most ``max_frames`` frames, σ_w² = 1, Glorot/Xavier
+    for square layers, is the initial frame when inside). ``explorer.results`` holds the
+    numbers: ``gains`` (the grid), ``ratio[name]`` (frames × layers) and ``spread[name]``.
+    """
+    from afbook import meanfield
+
+    where = "depth"
+    if isinstance(names, (str, bytes)) or not isinstance(names, (tuple, list)):
+        raise TypeError(f"{where}: names must be a list of activation names, got {names!r}")
+    if not 1 <= len(names) <= 6:
+        raise ValueError(f"{where}: names must hold 1 to 6 activations, got {len(names)}")
+    acts = [P.elementwise(n, where) for n in names]
+    if len({a.name for a in acts}) != len(acts):
+        raise ValueError(f"{where}: names has a duplicate: {names!r}")
+    for a in acts:
+        a.bind({}, where=where)   # every parameter has a default (TypeError otherwise)
+    n_layers = _int_arg(where, "depth", depth, 2, 200)
+    q0 = _pos_arg(where, "q0", q0)
+    if isinstance(gain, (tuple, list)) and len(gain) in (2, 3) and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in gain) and gain[0] <= 0:
+        raise ValueError(f"{where}: gain needs low > 0 (a weight variance), got {gain!r}")
+    values, step, init = _grid_values(where, "gain", gain, max_frames, 1.0)
+
+    ratio, spread = {}, {}
+    for a in acts:
+        rows = [meanfield.profile(a.name, q0, n_layers, g) for g in values]
+        ratio[a.name] = np.array([r["gains"] for r in rows])
+        spread[a.name] = np.sqrt(np.array([r["q"] for r in rows]))
+    for a in acts:
+        for table, what in ((ratio, "gradient ratio"), (spread, "spread")):
+            t = table[a.name]
+            if not (np.all(np.isfinite(t)) and np.all(t > 0)):
+                raise ValueError(f"{where}: the {what} of {a.name} leaves the floating-point "
+                                 f"range at this depth and gain; give a smaller depth or gain range")
+    layers = np.arange(1, n_layers + 1)
+    ctl = _GridControl("gain", "weight gain σ_w² (Var W = σ_w²/fan_in)", values, init, step=step)
+
+    def span(table):
+        v = np.concatenate([t.ravel() for t in table.values()])
+        lo, hi = float(v.min()), float(v.max())
+        return lo / 10 ** 0.3, hi * 10 ** 0.3
+
+    def make():
+        fig, axes = P.overlay_figure(2, (8.0, 3.3))
+        lines = {}
+        for i, a in enumerate(acts):
+            style = dict(color=P.COLORS[i % len(P.COLORS)], ls=P.LINESTYLES[i % len(P.LINESTYLES)],
+                         lw=1.8, label=a.title)
+            lines[a.name] = (axes[0].plot(layers, ratio[a.name][init], **style)[0],
+                             axes[1].plot(layers, spread[a.name][init], **style)[0])
+        for ax, table, t in ((axes[0], ratio, f"gradient norm at layer l ÷ at layer {n_layers}"),
+                             (axes[1], spread, "pre-activation spread √q")):
+            ax.set_yscale("log")
+            ax.set_ylim(*span(table))
+            ax.set_xlim(1, n_layers)
+            ax.set_xlabel("layer l")
+            ax.set_title(t, fontsize=10)
+        axes[0].axhline(1.0, color="#888888", lw=0.8, zorder=0)
+        axes[0].legend(loc="lower right", fontsize=8)
+        return fig, (lines, fig.suptitle("", fontsize=11))
+
+    def verdict(r):
+        return "vanishes" if r < 0.1 else "explodes" if r > 10 else "stays within a factor of 10"
+
+    def draw(parts, combo):
+        lines, head = parts
+        k = values.index(combo[0])
+        for a in acts:
+            lines[a.name][0].set_ydata(ratio[a.name][k])
+            lines[a.name][1].set_ydata(spread[a.name][k])
+        head.set_text(f"{n_layers} layers, weight gain σ_w² = {fmt(values[k])}")
+        first = "; ".join(f"{a.title} {fmt(ratio[a.name][k][0])} ({verdict(ratio[a.name][k][0])})"
+                          for a in acts)
+        spreads = "; ".join(f"{a.title} from {fmt(spread[a.name][k][0])} to "
+                            f"{fmt(spread[a.name][k][-1])}" for a in acts)
+        return (f"Mean-field signal propagation through {n_layers} layers with weight variance "
+                f"{fmt(values[k])}/fan_in and inputs of second moment {fmt(q0)}. Left, logarithmic "
+                f"axis: the gradient norm at each layer relative to layer {n_layers}; at layer 1 "
+                f"it is {first}. Right, logarithmic axis: the pre-activation spread √q from layer "
+                f"1 to layer {n_layers}: {spreads}.")
+
+    title = "Depth and weight gain: " + ", ".join(a.title for a in acts)
+    key = ("depth", [a.name for a in acts], n_layers, values, q0)
+    e = _frames_explorer(key, title, [ctl], make, draw)
+    e.results = {"gains": list(values), "layers": layers, "ratio": ratio, "spread": spread}
+    return e
+
+
+@P.styled()
+def shrinkage(lambd=(0.0, 2.0), n=60, k=8, noise=0.5, seed=0, max_frames=MAX_PER_SLIDER):
+    """Denoising a sparse signal by soft and hard shrinkage; the slider is the threshold λ.
+
+    A seeded signal (``np.random.default_rng(seed)``) of ``n`` values, ``k`` of them non-zero
+    (random signs, sizes from 1.5 to 4), plus Gaussian noise of standard deviation ``noise``, is
+    denoised by ``A.soft_shrink`` and ``A.hard_shrink`` at λ. Left: the true, noisy and denoised
+    values; right: the mean squared error of both against λ, with the current λ and each
+    minimum marked. ``explorer.results`` holds ``lambdas`` (a fine grid), ``mse_soft``,
+    ``mse_hard``, ``best_soft``/``best_hard`` (the smallest error-minimising λ on that grid;
+    ``best_soft_to``/``best_hard_to`` the largest: hard shrink's error is flat in λ between
+    data values), ``mse_noisy``
+    and ``universal`` (Donoho and Johnstone's threshold noise·√(2 ln n)).
+    """
+    where = "shrinkage"
+    n = _int_arg(where, "n", n, 10, 400)
+    k = _int_arg(where, "k", k, 1, n)
+    noise = _pos_arg(where, "noise", noise)
+    seed = _int_arg(where, "seed", seed, 0, 2 ** 32 - 1)
+    if isinstance(lambd, (tuple, list)) and len(lambd) in (2, 3) and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in lambd) and lambd[0] < 0:
+        raise ValueError(f"{where}: lambd needs low >= 0 (a threshold), got {lambd!r}")
+    values, step, init = _grid_values(where, "lambd", lambd, max_frames,
+                                      float(A.soft_shrink.defaults["lambd"]))
+    for v in (values[0], values[-1]):
+        A.soft_shrink.bind({"lambd": v}, where=where)
+        A.hard_shrink.bind({"lambd": v}, where=where)
+
+    rng = np.random.default_rng(seed)
+    clean = np.zeros(n)
+    where_nz = np.sort(rng.choice(n, size=k, replace=False))
+    clean[where_nz] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1.5, 4.0, size=k)
+    noisy = clean + noise * rng.normal(size=n)
+    fns = {"soft": A.soft_shrink, "hard": A.hard_shrink}
+
+    def mse(name, lam):
+        return float(np.mean((fns[name](noisy, lambd=lam) - clean) ** 2))
+
+    fine = np.linspace(values[0], values[-1], 201)
+    curves = {name: np.array([mse(name, lam) for lam in fine]) for name in fns}
+    # hard shrink's error is piecewise constant in λ: its minimum may span an interval of λ
+    ties = {name: np.flatnonzero(c == c.min()) for name, c in curves.items()}
+    best = {name: float(fine[t[0]]) for name, t in ties.items()}
+    best_to = {name: float(fine[t[-1]]) for name, t in ties.items()}
+
+    def at_best(name):
+        if best_to[name] == best[name]:
+            return f"at λ = {fmt(best[name])}"
+        return f"for λ from {fmt(best[name])} to {fmt(best_to[name])}"
+
+    results = {"lambdas": fine, "mse_soft": curves["soft"], "mse_hard": curves["hard"],
+               "best_soft": best["soft"], "best_hard": best["hard"],
+               "best_soft_to": best_to["soft"], "best_hard_to": best_to["hard"],
+               "mse_noisy": float(np.mean((noisy - clean) ** 2)),
+               "universal": noise * math.sqrt(2 * math.log(n)), "clean": clean, "noisy": noisy}
+    ctl = _GridControl("lambd", "threshold λ (lambd)", values, init, step=step)
+    idx = np.arange(n)
+    colours = {"soft": P.COLORS[0], "hard": P.COLORS[1]}
+    marker = {"soft": "o", "hard": "x"}
+
+    def make():
+        fig, axes = P.overlay_figure(2, (8.0, 3.3))
+        left, right = axes
+        left.vlines(idx, 0, clean, color="#777777", lw=1.2, zorder=1)
+        left.plot(idx, noisy, ".", color="#999999", ms=4, label="noisy", zorder=2)
+        band = left.axhspan(-values[init], values[init], color="#cccccc", alpha=0.35, lw=0)
+        pts = {name: left.plot(idx, fns[name](noisy, lambd=values[init]), marker[name], ls="none",
+                               color=colours[name], ms=4, mfc="none", label=f"{name} shrink",
+                               zorder=3)[0] for name in fns}
+        left.set_xlabel("index i")
+        left.set_title("true (grey stems), noisy and denoised values", fontsize=10)
+        lim = float(np.max(np.abs(noisy))) * 1.1
+        left.set_ylim(-1.5 * lim, lim)    # room for the legend below the data
+        left.legend(loc="lower center", fontsize=8, ncol=3)
+        now = {}
+        for i, name in enumerate(fns):
+            right.plot(fine, curves[name], color=colours[name], ls=P.LINESTYLES[i], lw=1.8,
+                       label=f"{name} shrink")
+            right.plot([best[name]], [curves[name].min()], marker="v", color=colours[name], ms=7,
+                       ls="none")
+            now[name] = right.plot([], [], "o", color=colours[name], ms=6)[0]
+        cursor = right.axvline(values[init], color="#555555", lw=1.0, ls=":")
+        right.set_xlabel("threshold λ")
+        right.set_title("mean squared error (▼ minimum)", fontsize=10)
+        right.set_xlim(values[0], values[-1])
+        right.legend(loc="upper right", fontsize=8)
+        return fig, (band, pts, now, cursor, fig.suptitle("", fontsize=11))
+
+    def draw(parts, combo):
+        band, pts, now, cursor, head = parts
+        lam = float(combo[0])
+        band.set_y(-lam)
+        band.set_height(2 * lam)
+        out = {}
+        for name in fns:
+            y = fns[name](noisy, lambd=lam)
+            pts[name].set_ydata(y)
+            out[name] = (mse(name, lam), int(np.sum(y == 0)))
+            now[name].set_data([lam], [out[name][0]])
+        cursor.set_xdata([lam, lam])
+        head.set_text(f"λ = {fmt(lam)}: MSE soft {fmt(out['soft'][0])}, "
+                      f"hard {fmt(out['hard'][0])} (noisy {fmt(results['mse_noisy'])})")
+        return (f"A sparse signal of {n} values, {k} of them non-zero, plus Gaussian noise of "
+                f"standard deviation {fmt(noise)}, denoised by thresholding at λ = {fmt(lam)}. "
+                f"Left: the true values (grey stems), the noisy ones (grey dots), soft shrink "
+                f"(blue circles, {out['soft'][1]} of {n} exactly 0) and hard shrink (orange "
+                f"crosses, {out['hard'][1]} exactly 0); the grey band is [−λ, λ]. Right: the mean "
+                f"squared error against λ from {fmt(values[0])} to {fmt(values[-1])}: here "
+                f"{fmt(out['soft'][0])} for soft shrink (smallest, {fmt(curves['soft'].min())}, "
+                f"{at_best('soft')}) and {fmt(out['hard'][0])} for hard shrink "
+                f"(smallest, {fmt(curves['hard'].min())}, {at_best('hard')}); the noisy "
+                f"signal's is {fmt(results['mse_noisy'])}.")
+
+    title = "Denoising by soft and hard shrinkage"
+    key = ("shrinkage", values, n, k, noise, seed)
+    e = _frames_explorer(key, title, [ctl], make, draw)
+    e.results = results
+    return e

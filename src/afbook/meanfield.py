@@ -16,7 +16,9 @@ squared signal), χ₁(q*) > 1 exploding ones, χ₁ = 1 is the "edge of chaos".
 
 Expectations are computed from the library (``activations``), never from re-typed formulas, by
 Gauss–Legendre quadrature on [−L, 0] and [0, L] (L = 12, so the Gaussian tail beyond is below
-1e-31): each half is smooth for every function used here, so a kink at 0 (ReLU) costs no accuracy.
+1e-31): each half is smooth for the smooth activations and ReLU (kink at 0). For a function
+with corners or jumps elsewhere (hard tanh's derivative jumps at ±1), :func:`variance_map` and
+:func:`chi1` also cut the rule at the registry's break points (``Activation.breaks``).
 ``tests/test_meanfield.py`` checks it against closed forms and adaptive quadrature
 (:func:`afbook.book.gaussian_moments`) to 1e-12.
 """
@@ -30,7 +32,7 @@ import numpy as np
 import activations as A
 
 __all__ = ["SIGMA_W2", "PAIRS", "expect", "variance_map", "chi1", "fixed_point", "iterate",
-           "depth_scale", "Pair", "pair_summary", "simulate"]
+           "depth_scale", "Pair", "pair_summary", "simulate", "profile"]
 
 #: σ_w² (= n · Var W) of each initialiser for square layers (n_in = n_out).
 SIGMA_W2 = {"he_normal": 2.0, "lecun_normal": 1.0, "glorot_normal": 1.0}
@@ -69,9 +71,47 @@ def _sw2(fn: str, sigma_w2) -> float:
     return float(sigma_w2)
 
 
-def expect(g, q) -> np.ndarray:
-    """E[g(√q Z)] for Z ~ N(0, 1) (``g`` maps an array to an array), for scalar or array q."""
+def _rule(splits):
+    """Nodes and weights of E[·(Z)] with the Gauss–Legendre rule on each piece of [−L, L] cut
+    at 0 and at ``splits`` (z values strictly inside, sorted, distinct)."""
+    if not splits:
+        return _NODES, _WEIGHTS
+    ends = [-_L, *sorted(set(splits) | {0.0}), _L]
+    nodes = np.concatenate([(_x + 1.0) * (b - a) / 2 + a for a, b in zip(ends, ends[1:])])
+    weights = np.concatenate([_w * (b - a) / 2 for a, b in zip(ends, ends[1:])])
+    weights = weights * np.exp(-nodes ** 2 / 2) / math.sqrt(2 * math.pi)
+    return nodes, weights / weights.sum()
+
+
+def _breaks(fn: str, breaks) -> tuple[float, ...]:
+    try:
+        out = tuple(float(b) for b in breaks)
+    except TypeError:
+        raise TypeError(f"{fn}: breaks must be a sequence of numbers, got {breaks!r}") from None
+    if not all(math.isfinite(b) for b in out):
+        raise ValueError(f"{fn}: breaks must be finite, got {breaks!r}")
+    return out
+
+
+def expect(g, q, breaks=()) -> np.ndarray:
+    """E[g(√q Z)] for Z ~ N(0, 1) (``g`` maps an array to an array), for scalar or array q.
+
+    ``breaks``: the points x where g has a corner or a jump (e.g. ±1 for hard tanh's derivative);
+    the rule is then cut at z = x/√q as well as at 0, so such a g costs no accuracy. Without
+    breaks other than 0 the rule is the fixed one of the module (the same numbers as before).
+    """
     q = _q("expect", q)
+    breaks = [b for b in _breaks("expect", breaks) if b != 0.0]
+    if breaks and np.any(q > 0):
+        flat = q.reshape(-1)
+        out = np.empty(flat.shape)
+        for i, qi in enumerate(flat):
+            s = math.sqrt(qi)
+            cuts = [b / s for b in breaks if s > 0 and abs(b / s) < _L]
+            nodes, weights = _rule(cuts)
+            with np.errstate(over="ignore"):
+                out[i] = np.sum(g(s * nodes) * weights)
+        return out.reshape(q.shape)
     s = np.sqrt(q)[..., None]
     with np.errstate(over="ignore"):
         vals = g(s * _NODES)
@@ -84,7 +124,7 @@ def variance_map(activation: str, q, sigma_w2: float = 1.0, sigma_b2: float = 0.
     f = _act(activation)
     p = f.bind(params or {}, where="variance_map")
     sw2 = _sw2("variance_map", sigma_w2)
-    return sw2 * expect(lambda z: f(z, **p) ** 2, q) + float(sigma_b2)
+    return sw2 * expect(lambda z: f(z, **p) ** 2, q, f.breaks(**p)[1]) + float(sigma_b2)
 
 
 def chi1(activation: str, q, sigma_w2: float = 1.0, params: dict | None = None) -> np.ndarray:
@@ -92,7 +132,7 @@ def chi1(activation: str, q, sigma_w2: float = 1.0, params: dict | None = None) 
     f = _act(activation)
     p = f.bind(params or {}, where="chi1")
     sw2 = _sw2("chi1", sigma_w2)
-    return sw2 * expect(lambda z: f.derivative(z, **p) ** 2, q)
+    return sw2 * expect(lambda z: f.derivative(z, **p) ** 2, q, f.breaks(**p)[1])
 
 
 def iterate(activation: str, q0: float, depth: int, sigma_w2: float = 1.0,
@@ -106,6 +146,18 @@ def iterate(activation: str, q0: float, depth: int, sigma_w2: float = 1.0,
     for _ in range(int(depth) - 1):
         qs.append(float(variance_map(activation, qs[-1], sw2, sigma_b2, params)))
     return np.array(qs)
+
+
+def profile(activation: str, q0: float, depth: int, sigma_w2: float = 1.0,
+            sigma_b2: float = 0.0, params: dict | None = None) -> dict:
+    """Per layer l = 1..depth of the mean-field network: ``q`` (the pre-activations' second
+    moment, :func:`iterate`), ``chi1`` (χ₁(q_l)) and ``gains``: the norm of the back-propagated
+    error signal at layer l relative to layer ``depth``, √(χ₁(q_l) ⋯ χ₁(q_{depth−1})) (1 at
+    layer ``depth``; what :func:`simulate` measures in a finite network)."""
+    qs = iterate(activation, q0, depth, sigma_w2, sigma_b2, params)
+    chis = np.asarray(chi1(activation, qs, sigma_w2, params), dtype=float)
+    tail = np.cumprod(chis[:-1][::-1])[::-1]          # χ₁(q_l) ⋯ χ₁(q_{depth−1}), l < depth
+    return {"q": qs, "chi1": chis, "gains": np.sqrt(np.concatenate([tail, [1.0]]))}
 
 
 _QMIN, _QMAX = 1e-12, 1e8
