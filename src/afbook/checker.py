@@ -25,6 +25,10 @@ Tolerances: relative 1e-7 + absolute 1e-12 in float64 (1e-5 and 1e-6 in float32)
 compared relatively (1e-6) because that is where cancellation shows. Vector activations (softmax
 family) get vector inputs (rows of scores, large scores, −inf entries, a float32 and a 2-D batch).
 The output is deterministic, so notebooks with checker cells pass nbval.
+
+Exercises whose answer is a number or a small function rather than an activation (a gain, a
+temperature, a masked softmax) are checked with ``checker.check_exercise(fn, "relu-ex-4")``: the
+same report, on the exercise's adversarial inputs (:data:`EXERCISES`), verified with the library.
 """
 from __future__ import annotations
 
