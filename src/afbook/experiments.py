@@ -764,11 +764,17 @@ def fair_choice_scores(data: dict, task: str, depth: int, activation: str,
     return out
 
 
-def chosen(data: dict, task: str, depth: int, activation: str,
-           part: str = "main") -> tuple[float, int]:
+def chosen(data: dict, task: str, depth: int, activation: str, part: str = "main",
+           epochs: int | None = None) -> tuple[float, int]:
     """The (learning rate, epochs) of the grid with the best mean validation score; on a tie the
-    smaller rate, then the fewer epochs."""
+    smaller rate, then the fewer epochs. With ``epochs``, only the rate is chosen (for that
+    number of epochs: the budget gives the choice of a fixed-budget design)."""
     scores = fair_choice_scores(data, task, depth, activation, part)
+    if epochs is not None:
+        if epochs not in fair_epoch_grid(data, task):
+            raise ValueError(f"chosen: epochs must be one of the grid "
+                             f"{fair_epoch_grid(data, task)}, got {epochs!r}")
+        scores = {k: v for k, v in scores.items() if k[1] == epochs}
     best = max(scores.values())
     return min(k for k, v in scores.items() if v == best)
 
