@@ -283,6 +283,10 @@ def test_epochs_are_chosen_on_validation_with_the_rate_and_test_values_read_ther
     scores = E.fair_choice_scores(data, "circles", 2, "tanh")
     assert len(scores) == 6 and scores[0.04, 100] == pytest.approx(0.6)
     np.testing.assert_array_equal(E.fair_epochs(data, "circles", 2, "relu", 0.01), [10.0] * 20)
+    fixed = E.fair_fixed_budget(data)
+    assert E.fair_epoch_grid(fixed, "circles") == [200] and E.fair_epoch_grid(data, "circles") == [50, 100, 200]
+    assert E.chosen(fixed, "circles", 2, "tanh") == (0.01, 200)
+    np.testing.assert_array_equal(E.fair_values(fixed, "circles", 2, "tanh"), [0.8] * 20)
     data["config"]["training"] = {"epoch_grid": [100, 50]}
     with pytest.raises(ValueError, match="epoch grid"):
         E.fair_epoch_grid(data, "circles")

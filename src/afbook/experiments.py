@@ -45,7 +45,7 @@ __all__ = [
     "train_on_task", "train_seeds", "Table", "mean_std", "EXPERIMENTS", "run", "load",
     "results_dir", "provenance", "provenance_note", "values", "find", "paired_stats", "verdict",
     "SCHEMA", "FAIR_RANKING", "run_fair_ranking", "fair_settings", "fair_cell", "fair_epoch_grid",
-    "fair_choice_scores", "chosen", "fair_values", "fair_means", "fair_ranks", "fair_comparisons", "fair_epochs",
+    "fair_choice_scores", "chosen", "fair_values", "fair_fixed_budget", "fair_means", "fair_ranks", "fair_comparisons", "fair_epochs",
     "epochs_comparisons",
 ]
 
@@ -737,6 +737,16 @@ def fair_epoch_grid(data: dict, task: str) -> list[int]:
         raise ValueError(f"fair ranking: the epoch grid of {task!r} must be ascending positive "
                          f"integers, got {grid!r}")
     return grid
+
+
+def fair_fixed_budget(data: dict) -> dict:
+    """A view of a stored fair ranking in which the validation split chooses the rate only and
+    every run is read after the full budget (the epoch grid of each task cut to its last entry):
+    the design of a fixed number of epochs, from the same runs."""
+    cfg = json.loads(json.dumps(data["config"]))
+    for task, spec in cfg["tasks"].items():
+        spec["epoch_grid"] = [_budget(data["config"], task)]
+    return {**data, "config": cfg}
 
 
 def _budget(config: dict, task: str) -> int:
