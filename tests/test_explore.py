@@ -478,3 +478,25 @@ def test_meanfield_expect_breaks_validated():
         meanfield.expect(np.abs, 1.0, breaks=3.0)
     with pytest.raises(ValueError, match="breaks"):
         meanfield.expect(np.abs, 1.0, breaks=(math.nan,))
+
+
+
+def test_every_explorer_a_notebook_builds_is_in_builders():
+    """The browser and JupyterLab tests find explorer cells by explore.BUILDERS; a notebook
+    calling an explorer function missing from it would escape them."""
+    import inspect
+    import json
+    import re
+    from pathlib import Path
+
+    assert all(inspect.isfunction(getattr(explore, n)) and n in explore.__all__
+               for n in explore.BUILDERS)
+    called = set()
+    for nb in Path(__file__).resolve().parents[1].glob("chapters/*/*.ipynb"):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                called |= set(re.findall(r"\bexplore\.(\w+)\(", "".join(cell["source"])))
+    assert called, "no explorer call found in the notebooks"
+    helpers = {n for n in explore.__all__ if n not in explore.BUILDERS}
+    assert called - helpers <= set(explore.BUILDERS), called - helpers - set(explore.BUILDERS)
+    assert {"explore", "depth", "shrinkage"} <= called

@@ -58,7 +58,11 @@ from afbook import plotting as P
 from afbook.display import HTMLDisplay, fmt, inline_script, make_id
 
 __all__ = ["explore", "compare", "softmax", "depth", "shrinkage", "Explorer", "Control",
-           "nice_grid"]
+           "nice_grid", "BUILDERS"]
+
+#: the public functions that build an explorer (the browser and JupyterLab tests find explorer
+#: cells by these names)
+BUILDERS = ("explore", "compare", "softmax", "depth", "shrinkage")
 
 MAX_PER_SLIDER = 21
 ZOOMS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from afbook.explore import BUILDERS
 from afx_browser import HAVE_SITE, NO_SITE, PAGES, REPO, REPORT, SITE, chapter_notebooks, page_params, wait_mathjax
 
 LATENCY_BOUND_MS = 200  # the goal is <= 50 ms; this generous bound only catches a broken or very slow explorer
@@ -270,7 +271,7 @@ def test_drivers_catch_a_broken_page(new_page, fixture_url):
 
 
 # --------------------------------------------------------------------------------------------- the site
-EXPLORE_CALL = re.compile(r"\bexplore\.(explore|compare|softmax)\(")
+EXPLORE_CALL = re.compile(r"\bexplore\.(" + "|".join(BUILDERS) + r")\(")
 QUIZ_CALL = re.compile(r"\bquiz\.show\(")
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 import labclient as L
+from afbook.explore import BUILDERS
 from labclient import LATENCY, PHASES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,7 +39,7 @@ CHAPTERS = REPO / "chapters"
 # second kernel competes with the browser and the redraws being measured (measured: 100 s vs 141 s).
 LANES = int(os.environ.get("AFX_LAB_LANES", "1"))
 
-EXPLORER = re.compile(r"\bexplore\.(explore|compare|softmax)\(")
+EXPLORER = re.compile(r"\bexplore\.(" + "|".join(BUILDERS) + r")\(")
 QUIZ = re.compile(r"\bquiz\.show\(")
 CHECKER = re.compile(r"\bchecker\.check\(")
 
