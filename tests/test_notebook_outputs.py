@@ -75,3 +75,38 @@ def test_every_code_cell_was_executed(path):
     missing = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and "".join(c["source"]).strip()
                and c.get("execution_count") is None]
     assert not missing, f"cells never executed (run `make execute NB={path.relative_to(ROOT)}`): {missing}"
+
+
+MAX_LINE = 88      # code lines of the site never scroll sideways (issue 15)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_code_lines_fit_the_page(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    long = [(i, len(line)) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+            for line in "".join(c["source"]).splitlines() if len(line) > MAX_LINE]
+    assert not long, f"code lines over {MAX_LINE} characters (cell, length): {long}"
+
+
+CONTENT_PAGES = [p for p in NOTEBOOKS if "exercises" not in p.stem]
+
+
+def test_content_pages_are_the_non_exercise_notebooks():
+    assert len(CONTENT_PAGES) >= 26 and len(NOTEBOOKS) - len(CONTENT_PAGES) == 6
+
+
+@pytest.mark.parametrize("path", CONTENT_PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_content_page_has_its_key_points_box(path):
+    # 要点まとめ: one book.key_points(...) cell, after the page's teaching and before its quiz
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+             and any(ast.unparse(n.func) == "book.key_points" for n in _calls("".join(c["source"])))]
+    assert len(cells) == 1, f"key_points cells: {cells} (want exactly one)"
+    after = [i for i, c in enumerate(nb["cells"]) if (c["cell_type"] == "code" and any(
+        ast.unparse(n.func) == "quiz.show" for n in _calls("".join(c["source"]))))
+        or (c["cell_type"] == "markdown" and re.search(r"^#+ (Exercises|Check yourself|Quiz)",
+                                                       "".join(c["source"]), re.M))]
+    assert all(i > cells[0] for i in after), \
+        f"the key points (cell {cells[0]}) come before the quiz and the exercises (cells {after})"
+    out = [o for o in nb["cells"][cells[0]].get("outputs", []) if "data" in o]
+    assert out and "要点まとめ" in "".join(out[0]["data"].get("text/plain", "")), "the box has no output"

@@ -211,18 +211,46 @@ def _accepts(fn, params):
     return {k: v for k, v in params.items() if k in names}
 
 
-def _call(fn, x, kwargs):
-    """Run fn(x, **kwargs) catching exceptions and RuntimeWarnings."""
+def _run(fn, *args, **kwargs):
+    """Run the reader's fn(*args, **kwargs): (output, exception or None, RuntimeWarning texts)."""
     with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn",
                                                                         under="ignore"):
         warnings.simplefilter("always")
         try:
-            out, exc = fn(x, **kwargs), None
+            out, exc = fn(*args, **kwargs), None
         except Exception as e:  # noqa: BLE001 - the reader's code may raise anything
             out, exc = None, e
-    rw = [w for w in caught if issubclass(w.category, RuntimeWarning)]
-    msgs = list(dict.fromkeys(str(w.message) for w in rw))
+    msgs = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)))
     return out, exc, msgs
+
+
+def _no_output(out, exc):
+    """(problems, hints) when the reader's function raised or returned None, else None."""
+    if exc is not None:
+        return [f"raised {type(exc).__name__}: {exc}"], _exception_hints(exc)
+    if out is None:
+        return ["returned None (is a `return` missing?)"], []
+    return None
+
+
+def _report_case(lines, failures, label, problems, hints):
+    """One ✔/✘ line of the report (with its hints), and the failure it records."""
+    hints = list(dict.fromkeys(hints))
+    if problems:
+        failures.append(Failure(label, "; ".join(problems), hints))
+        lines.append(f"  ✘ {label}: " + "; ".join(problems))
+        lines.extend(f"      hint: {h}" for h in hints)
+    else:
+        lines.append(f"  ✔ {label}")
+
+
+def _finish(lines, n, failures, notes=()):
+    """Print the report and return its :class:`CheckResult`."""
+    lines.extend(f"  ℹ {note}" for note in notes)
+    lines.append(f"✔ all {n} checks passed" if not failures else f"✘ {len(failures)} of {n} checks failed")
+    report = "\n".join(lines)
+    print(report)
+    return CheckResult(n, failures, list(notes), report)
 
 
 def _where(xin, idx):
@@ -308,13 +336,11 @@ def check(fn, name, derivative=False, **params):
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             expected = np.asarray(ref(x_ref, **params))
-        out, exc, warns = _call(fn, x_user, kwargs)
+        out, exc, warns = _run(fn, x_user, **kwargs)
         problems, hints = [], []
-        if exc is not None:
-            problems.append(f"raised {type(exc).__name__}: {exc}")
-            hints += _exception_hints(exc)
-        elif out is None:
-            problems.append("returned None (is a `return` missing?)")
+        missing = _no_output(out, exc)
+        if missing:
+            problems, hints = missing
         else:
             try:
                 got = np.asarray(out)
@@ -352,18 +378,8 @@ def check(fn, name, derivative=False, **params):
         if stable and any(("nan" in h or "overflow" in h) and "stable recipe" not in h for h in hints) \
                 and not any("stable recipe" in h for h in hints):
             hints.append(f"stable recipe: {stable}")
-        if problems:
-            failures.append(Failure(label, "; ".join(problems), hints))
-            lines.append(f"  ✘ {label}: " + "; ".join(problems))
-            lines.extend(f"      hint: {h}" for h in dict.fromkeys(hints))
-        else:
-            lines.append(f"  ✔ {label}")
-    lines.extend(f"  ℹ {n}" for n in notes)
-    n = len(cases)
-    lines.append(f"✔ all {n} checks passed" if not failures else f"✘ {len(failures)} of {n} checks failed")
-    report = "\n".join(lines)
-    print(report)
-    return CheckResult(n, failures, notes, report)
+        _report_case(lines, failures, label, problems, hints)
+    return _finish(lines, len(cases), failures, notes)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -376,19 +392,6 @@ class _Case:
 
     def __init__(self, label, make, verify, hint=""):
         self.label, self.make, self.verify, self.hint = label, make, verify, hint
-
-
-def _call_args(fn, args):
-    """Run fn(*args) catching exceptions and RuntimeWarnings (as :func:`_call`)."""
-    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn",
-                                                                        under="ignore"):
-        warnings.simplefilter("always")
-        try:
-            out, exc = fn(*args), None
-        except Exception as e:  # noqa: BLE001 - the reader's code may raise anything
-            out, exc = None, e
-    msgs = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)))
-    return out, exc, msgs
 
 
 def _real_scalar(got):
@@ -445,13 +448,21 @@ def _softplus_gap(beta):
     return float(np.max(np.abs(A.softplus(x, beta=beta) - A.relu(x))))
 
 
+def _positive_scalar(got, symbol, what):
+    """(value, None) for one positive real number, else (None, what is wrong)."""
+    v, msg = _real_scalar(got)
+    if msg:
+        return None, msg
+    if v <= 0:
+        return None, f"returned {symbol} = {_num(v)}, expected a positive {what}"
+    return v, None
+
+
 def _beta_case(label, tol, hint=""):
     def verify(args, got):
-        v, msg = _real_scalar(got)
+        v, msg = _positive_scalar(got, "β", "sharpness")
         if msg:
             return msg
-        if v <= 0:
-            return f"returned β = {_num(v)}, expected a positive sharpness"
         gap = _softplus_gap(v)
         if gap > tol * (1 + 1e-9):
             return f"β = {_num(v)} is too small: the gap is {_num(gap)} > {_num(tol)}"
@@ -475,11 +486,9 @@ _BETA_CASES = [
 # softmax-ex-3: the temperature for a given confidence ------------------------------------------
 def _temperature_case(label, z, p, hint=""):
     def verify(args, got):
-        v, msg = _real_scalar(got)
+        v, msg = _positive_scalar(got, "T", "temperature")
         if msg:
             return msg
-        if v <= 0:
-            return f"returned T = {_num(v)}, expected a positive temperature"
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             top = float(np.max(A.softmax(np.asarray(z, dtype=float), temperature=v)))
@@ -601,13 +610,11 @@ def check_exercise(fn, exercise):
     failures = []
     for case in cases:
         args, pristine = case.make(), case.make()
-        out, exc, warns = _call_args(fn, args)
+        out, exc, warns = _run(fn, *args)
         problems, hints = [], []
-        if exc is not None:
-            problems.append(f"raised {type(exc).__name__}: {exc}")
-            hints += _exception_hints(exc)
-        elif out is None:
-            problems.append("returned None (is a `return` missing?)")
+        missing = _no_output(out, exc)
+        if missing:
+            problems, hints = missing
         else:
             msg = case.verify(pristine, out)
             if isinstance(msg, tuple):
@@ -620,16 +627,7 @@ def check_exercise(fn, exercise):
                 problems.append("changed its input array in place")
                 hints.append("work on a copy (np.where returns a new array; `x[m] = ...` edits the caller's data)")
         problems += [f"RuntimeWarning: {w}" for w in warns]
-        if problems:
-            if case.hint:
-                hints.append(case.hint)
-            failures.append(Failure(case.label, "; ".join(problems), hints))
-            lines.append(f"  ✘ {case.label}: " + "; ".join(problems))
-            lines.extend(f"      hint: {h}" for h in dict.fromkeys(hints))
-        else:
-            lines.append(f"  ✔ {case.label}")
-    n = len(cases)
-    lines.append(f"✔ all {n} checks passed" if not failures else f"✘ {len(failures)} of {n} checks failed")
-    report = "\n".join(lines)
-    print(report)
-    return CheckResult(n, failures, [], report)
+        if problems and case.hint:
+            hints.append(case.hint)
+        _report_case(lines, failures, case.label, problems, hints)
+    return _finish(lines, len(cases), failures)
