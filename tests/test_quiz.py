@@ -12,16 +12,16 @@ from afbook import display
 from afbook import quiz
 
 GOOD = {"title": "Test quiz", "questions": [
-    {"id": "sigmoid-slope-at-0", "type": "numeric", "question": "What is $\\sigma'(0)$?",
+    {"id": "sigmoid-slope-at-0", "type": "numeric", "skill": "recall", "question": "What is $\\sigma'(0)$?",
      "answer": {"expr": "A.sigmoid.derivative(0.0)"}, "tolerance": 0.001,
      "explanation": "$\\sigma'(x) = \\sigma(x)(1-\\sigma(x))$ is $1/4$ at 0."},
-    {"id": "bounded-ones", "type": "multiple", "question": "Which of these are **bounded**?",
+    {"id": "bounded-ones", "type": "multiple", "skill": "recall", "question": "Which of these are **bounded**?",
      "choices": [
          {"text": "tanh", "correct": True, "check": "A.tanh.bounded", "feedback": "Range $(-1, 1)$."},
          {"text": "ReLU", "correct": False, "check": "A.relu.bounded", "feedback": "Unbounded above."},
          {"text": "sigmoid", "correct": True, "check": "A.sigmoid.bounded"}],
      "explanation": "Both ends finite."},
-    {"id": "relu-kink", "type": "single", "question": "ReLU′(0) in PyTorch?",
+    {"id": "relu-kink", "type": "single", "skill": "recall", "question": "ReLU′(0) in PyTorch?",
      "choices": [{"text": "0", "correct": True, "check": "A.relu.derivative(0.0) == 0"},
                  {"text": "1", "correct": False, "check": "A.relu.derivative(0.0) == 1"},
                  {"text": "nan", "correct": False}],
@@ -201,7 +201,7 @@ def test_shown_answer_is_within_tolerance():
 ])
 def test_choices_have_a_plain_text_accessible_name(latex, name):
     # a label made only of math has no accessible name once MathJax has typeset it (axe: label)
-    data = {"title": "t", "questions": [{"id": "q", "type": "single", "question": "Which?",
+    data = {"title": "t", "questions": [{"id": "q", "type": "single", "skill": "recall", "question": "Which?",
                                          "choices": [{"text": latex, "correct": True},
                                                      {"text": "other", "correct": False}]}]}
     html_ = quiz.render(data).html

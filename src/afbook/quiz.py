@@ -23,6 +23,9 @@ distinct choice texts, finite tolerances; :func:`verify` checks the keys against
 * ``id`` — unique within the file; letters, digits, ``-`` and ``_``;
 * ``type`` — ``"single"`` (exactly one correct choice), ``"multiple"`` (one or more correct) or
   ``"numeric"``;
+* ``skill`` — ``"reasoning"`` (reason about code or carry out / follow a derivation) or
+  ``"recall"`` (a fact, a definition, a name, a convention, a formula of the page plugged in); not
+  rendered; the tests require at least a quarter of each chapter's questions to be reasoning;
 * ``question`` — Markdown with ``$…$`` math; optional ``explanation`` (shown after a correct
   answer and in "Show answer") and ``hint`` (shown after a wrong answer);
 * choice questions: ``choices`` — at least two ``{"text", "correct", "feedback"?, "check"?}``;
@@ -345,7 +348,11 @@ class Quiz(HTMLDisplay):
         self.questions, self.answers, self.source = questions, answers, source
         self.title = data.get("title")
         base = os.path.splitext(os.path.basename(str(source)))[0]
-        content = {k: v for k, v in data.items() if k != "$schema"}  # naming the schema changes nothing
+        # naming the schema or classifying a question ('skill') changes nothing on the page
+        content = {k: v for k, v in data.items() if k != "$schema"}
+        if isinstance(content.get("questions"), list):
+            content["questions"] = [{k: v for k, v in q.items() if k != "skill"}
+                                    for q in content["questions"]]
         self.id = make_id("quiz", base, json.dumps([content, ids], sort_keys=True))
         super().__init__(self._build_html(), self._build_text())
 
