@@ -63,8 +63,9 @@ def test_below_hides_rounding_digits_and_checks_the_bound():
 def test_best_time_is_positive_and_validates():
     t = book.best_time(np.sum, np.ones(100), repeat=2)
     assert 0 < t < 1
-    for bad in (dict(repeat=0), dict(repeat=True), dict(number=0)):
-        with pytest.raises(ValueError):
+    for bad, exc in ((dict(repeat=0), ValueError), (dict(repeat=True), TypeError),
+                     (dict(number=0), ValueError), (dict(number=2.0), TypeError)):
+        with pytest.raises(exc, match=next(iter(bad))):
             book.best_time(np.sum, np.ones(3), **bad)
 
 
@@ -88,8 +89,8 @@ def test_setup_limits_blas_threads_without_environment_variables(monkeypatch):
     book.setup(threads=1)
     assert all(p["num_threads"] == 1 for p in threadpool_info())
     assert {k: os.environ.get(k) for k in before} == before
-    for bad in (0, 1.5, True):
-        with pytest.raises(ValueError, match="threads"):
+    for bad, exc in ((0, ValueError), (1.5, TypeError), (True, TypeError)):
+        with pytest.raises(exc, match="threads"):
             book.setup(threads=bad)
 
 

@@ -111,8 +111,10 @@ def test_digits_split():
     assert small[2].shape == (1647, 64)
     with pytest.raises(ValueError, match="n_train"):
         D.digits_split(n_train=0)
-    with pytest.raises(ValueError, match="n_val"):
+    with pytest.raises(TypeError, match="n_val"):
         D.digits_split(n_val=2.5)
+    with pytest.raises(ValueError, match="n_val"):
+        D.digits_split(n_val=0)
     with pytest.raises(ValueError, match="test set"):
         D.digits_split(n_train=1500, n_val=297)
     with pytest.raises(TypeError, match="seed"):

@@ -35,8 +35,8 @@ def test_alpha_dropout_constants_and_errors():
     assert alpha_p == pytest.approx(-A.SELU_LAMBDA * A.SELU_ALPHA) and a == 1 and b == 0
     x = np.linspace(-1, 1, 5)
     assert D.alpha_dropout(x, 0.0, None)[0] is x
-    for bad in (-0.1, 1.0, "0.1", True):
-        with pytest.raises(ValueError, match="rate"):
+    for bad, exc in ((-0.1, ValueError), (1.0, ValueError), ("0.1", TypeError), (True, TypeError)):
+        with pytest.raises(exc, match="rate"):
             D.alpha_dropout_constants(bad)
 
 

@@ -53,7 +53,7 @@ def test_timeline_is_generated_from_the_registry():
     (lambda: diagrams.network((3, 0, 2)), ValueError, "sizes"),
     (lambda: diagrams.network((3,)), ValueError, "sizes"),
     (lambda: diagrams.network("342"), TypeError, "sizes"),
-    (lambda: diagrams.network((3, 2.5, 2)), ValueError, "sizes"),
+    (lambda: diagrams.network((3, 2.5, 2)), TypeError, "sizes"),
     (lambda: diagrams.neuron(3), TypeError, "activation"),
     (lambda: diagrams.neuron("nope"), ValueError, "nope"),
     (lambda: diagrams.computational_graph(None), TypeError, "activation"),

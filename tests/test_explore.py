@@ -432,7 +432,7 @@ def test_shrinkage_seed_changes_the_data():
     (lambda: explore.depth(["nope"]), ValueError, "nope"),
     (lambda: explore.depth(["softmax"]), ValueError, "vector"),
     (lambda: explore.depth(depth=1), ValueError, "depth"),
-    (lambda: explore.depth(depth=2.5), ValueError, "depth"),
+    (lambda: explore.depth(depth=2.5), TypeError, "depth"),
     (lambda: explore.depth(gain=(0.0, 2.0)), ValueError, "gain"),
     (lambda: explore.depth(gain=(2.0, 1.0)), ValueError, "gain"),
     (lambda: explore.depth(gain=1.0), TypeError, "gain"),

@@ -11,6 +11,8 @@ module                    what it is for
                           ``below()`` for rounding-level values, ``best_time``,
                           ``gaussian_moments``, ``key_points`` (the 要点まとめ box)
 ``afbook.display``        the one display base (``HTMLDisplay``), ``fmt``, ``make_id``
+``afbook.args``           argument checks (``integer``, ``positive``): TypeError/ValueError
+                          naming the function and the parameter
 ``afbook.plotting``       figures of f and f′ as PNG with generated alt text
 ``afbook.explore``        explorers: live ipywidgets in Jupyter, pre-rendered frames on the site
 ``afbook.quiz``           quizzes from ``quiz.json`` (schema ``quiz.schema.json``), keys computed
@@ -34,6 +36,6 @@ module                    what it is for
 ========================  ====================================================================
 """
 
-__all__ = ["book", "cards", "checker", "claims", "datasets", "deep", "diagrams", "display", "experiments",
+__all__ = ["args", "book", "cards", "checker", "claims", "datasets", "deep", "diagrams", "display", "experiments",
            "explore", "glossary", "layers", "meanfield", "mlp", "paths", "pitfalls", "plotting", "quiz",
            "sources", "sphinx_ext", "stats"]

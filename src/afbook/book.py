@@ -22,6 +22,7 @@ from typing import Callable
 
 import numpy as np
 
+from afbook import args
 from afbook.display import HTMLDisplay
 
 __all__ = ["setup", "Shown", "glue", "text", "below", "best_time", "gaussian_moments", "key_points", "KeyPoints"]
@@ -36,8 +37,7 @@ def setup(*, threads: int = 1) -> None:
     at run time, never through environment variables; the committed outputs do not depend on it.
     """
     global _LIMITER
-    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or threads < 1:
-        raise ValueError(f"setup: threads must be a positive integer, got {threads!r}")
+    threads = args.integer("setup", "threads", threads, low=1)
     from threadpoolctl import threadpool_limits
 
     from afbook import plotting
@@ -110,22 +110,21 @@ def below(value, bound: float, *, what: str = "rounding") -> str:
     return f"< {bound:g} ({what})" if what else f"< {bound:g}"
 
 
-def best_time(fn: Callable, *args, repeat: int = 5, number: int | None = None) -> float:
-    """Seconds per call of ``fn(*args)``: the best of ``repeat`` rounds (after one warm-up call).
+def best_time(fn: Callable, *call_args, repeat: int = 5, number: int | None = None) -> float:
+    """Seconds per call of ``fn(*call_args)``: the best of ``repeat`` rounds (after one warm-up call).
 
     ``number`` calls per round; by default enough for a round to last about 0.05 s.
     """
-    if isinstance(repeat, bool) or not isinstance(repeat, numbers.Integral) or repeat < 1:
-        raise ValueError(f"best_time: repeat must be a positive integer, got {repeat!r}")
-    fn(*args)
+    repeat = args.integer("best_time", "repeat", repeat, low=1)
+    fn(*call_args)
     if number is None:
         t0 = timeit.default_timer()
-        fn(*args)
+        fn(*call_args)
         once = max(timeit.default_timer() - t0, 1e-7)
         number = max(1, int(0.05 / once))
-    elif isinstance(number, bool) or not isinstance(number, numbers.Integral) or number < 1:
-        raise ValueError(f"best_time: number must be a positive integer, got {number!r}")
-    return min(timeit.repeat(lambda: fn(*args), number=number, repeat=repeat)) / number
+    else:
+        number = args.integer("best_time", "number", number, low=1)
+    return min(timeit.repeat(lambda: fn(*call_args), number=number, repeat=repeat)) / number
 
 
 def gaussian_moments(f: Callable, q: float = 1.0, *, tol: float = 1e-13) -> tuple[float, float]:
@@ -136,8 +135,7 @@ def gaussian_moments(f: Callable, q: float = 1.0, *, tol: float = 1e-13) -> tupl
     """
     from scipy import integrate
 
-    if not (isinstance(q, numbers.Real) and q > 0 and math.isfinite(q)):
-        raise ValueError(f"gaussian_moments: q must be a positive finite number, got {q!r}")
+    q = args.positive("gaussian_moments", "q", q)
     s = math.sqrt(q)
     phi = lambda z: math.exp(-z * z / 2) / math.sqrt(2 * math.pi)  # noqa: E731
     opts = dict(epsabs=tol, epsrel=tol, limit=200)

@@ -8,9 +8,9 @@ integer labels ``y`` of shape ``(n,)``; the regression set returns ``X`` of shap
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
+from afbook import args
 
 __all__ = [
     "two_spirals",
@@ -25,26 +25,15 @@ __all__ = [
 
 
 def _check_n(fn: str, n, minimum: int = 2) -> int:
-    if not isinstance(n, numbers.Integral) or isinstance(n, bool):
-        raise TypeError(f"{fn}: n must be an integer, got {n!r}")
-    if n < minimum:
-        raise ValueError(f"{fn}: n must be >= {minimum}, got {n}")
-    return int(n)
+    return args.integer(fn, "n", n, low=minimum)
 
 
 def _check_nonneg(fn: str, name: str, value) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{fn}: {name} must be a real number, got {value!r}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{fn}: {name} must be finite and >= 0, got {value!r}")
-    return value
+    return args.positive(fn, name, value, allow_zero=True)
 
 
 def _check_seed(fn: str, seed):
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
-        raise TypeError(f"{fn}: seed must be an integer, got {seed!r}")
-    return np.random.default_rng(int(seed))
+    return np.random.default_rng(args.integer(fn, "seed", seed))
 
 
 def two_spirals(n: int = 400, noise: float = 0.1, turns: float = 1.5, seed: int = 0):
@@ -132,10 +121,7 @@ def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):
         raise ValueError(
             f"train_test_split: X and y must have the same number of rows, got {X.shape[0]} and {y.shape[0]}"
         )
-    if not isinstance(test_fraction, numbers.Real) or isinstance(test_fraction, bool):
-        raise TypeError(f"train_test_split: test_fraction must be a real number, got {test_fraction!r}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"train_test_split: test_fraction must be in (0, 1), got {test_fraction!r}")
+    test_fraction = args.positive("train_test_split", "test_fraction", test_fraction, below=1)
     rng = _check_seed("train_test_split", seed)
     n = X.shape[0]
     n_test = int(round(test_fraction * n))
@@ -175,8 +161,7 @@ def digits_split(n_train: int = 1000, n_val: int = 400, seed: int = 0):
     from sklearn.datasets import load_digits
 
     for name, v in (("n_train", n_train), ("n_val", n_val)):
-        if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < 1:
-            raise ValueError(f"digits_split: {name} must be a positive integer, got {v!r}")
+        args.integer("digits_split", name, v, low=1)
     rng = _check_seed("digits_split", seed)
     X, y = load_digits(return_X_y=True)
     if n_train + n_val >= len(y):

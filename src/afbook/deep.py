@@ -16,12 +16,12 @@ registered in :data:`afbook.experiments.EXPERIMENTS`) and the findings are :mod:
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 import activations as A
 from afbook.mlp import MLP
+from afbook import args
 
 __all__ = ["load_digits", "alpha_dropout", "alpha_dropout_constants",
            "train", "run_deep", "CONFIG", "SETTINGS", "claims", "setting", "stat"]
@@ -32,9 +32,7 @@ def load_digits(n_train: int = 1200, seed: int = 0):
     training set's mean and std (pixels constant on the training set are only centred)."""
     from sklearn.datasets import load_digits as _load
 
-    if isinstance(n_train, bool) or not isinstance(n_train, numbers.Integral) \
-            or not 10 <= n_train <= 1787:
-        raise ValueError(f"load_digits: n_train must be an integer in [10, 1787], got {n_train!r}")
+    n_train = args.integer("load_digits", "n_train", n_train, low=10, high=1787)
     X, y = _load(return_X_y=True)
     order = np.random.default_rng(seed).permutation(len(y))
     X, y = X[order].astype(np.float64), y[order].astype(np.int64)
@@ -52,8 +50,7 @@ def alpha_dropout_constants(rate: float) -> tuple[float, float, float]:
     to α′ = −λα (SELU's negative saturation value), then x ↦ a·x + b restores mean 0 and
     variance 1 for inputs of mean 0 and variance 1:  a = (q + α′² q (1 − q))^(−1/2),
     b = −a (1 − q) α′ with q = 1 − rate the keep probability."""
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
-        raise ValueError(f"alpha_dropout: rate must be a number in [0, 1), got {rate!r}")
+    rate = args.positive("alpha_dropout", "rate", rate, allow_zero=True, below=1)
     alpha_p = -A.SELU_LAMBDA * A.SELU_ALPHA
     keep = 1.0 - float(rate)
     a = (keep + alpha_p ** 2 * keep * (1.0 - keep)) ** -0.5

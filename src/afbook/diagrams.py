@@ -13,7 +13,6 @@ dark-mode rule puts on a light card.
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -22,6 +21,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 import activations as A
 from afbook import plotting as P
+from afbook import args
 
 __all__ = ["neuron", "network", "computational_graph", "timeline"]
 
@@ -103,8 +103,7 @@ def _check_sizes(sizes):
     if not 2 <= len(sizes) <= 6:
         raise ValueError(f"network: sizes must have 2 to 6 layers, got {len(sizes)}")
     for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, numbers.Integral) or not 1 <= s <= 10:
-            raise ValueError(f"network: sizes must be integers from 1 to 10, got {sizes!r}")
+        args.integer("network", "sizes", s, low=1, high=10)
     return [int(s) for s in sizes]
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime
 import json
 import math
-import numbers
 import os
 import platform
 import subprocess
@@ -35,7 +34,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 import activations as A
-from afbook import datasets
+from afbook import args, datasets
 from afbook.display import HTMLDisplay, fmt, scroll_region
 from afbook.paths import book_file
 from afbook.mlp import MLP, Adam, epochs_to_target, fit_stacked
@@ -129,11 +128,6 @@ def inactive_fraction(net: MLP, X) -> float:
 # ------------------------------------------------------------------------------------------------
 # Training drivers
 # ------------------------------------------------------------------------------------------------
-def _nonneg_int(fn: str, name: str, v) -> int:
-    if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < 0:
-        raise ValueError(f"{fn}: {name} must be a non-negative integer, got {v!r}")
-    return int(v)
-
 
 def _task_problem(task, activation, hidden_layers, width, seeds, *, n=200, data_seed=0, init=None,
                   params=None, test_fraction=0.25, perturb=False):
@@ -141,7 +135,7 @@ def _task_problem(task, activation, hidden_layers, width, seeds, *, n=200, data_
     if task not in datasets.TASKS:
         raise ValueError(f"train_on_task: unknown task {task!r}; "
                          f"choose one of {sorted(datasets.TASKS)}")
-    _nonneg_int("train_on_task", "hidden_layers", hidden_layers)
+    args.integer("train_on_task", "hidden_layers", hidden_layers, low=0)
     X, y = datasets.load(task, n=n, seed=data_seed)
     split = datasets.train_test_split(X, y, test_fraction=test_fraction, seed=data_seed)
     classify = datasets.TASKS[task][1] == "classification"
@@ -264,8 +258,7 @@ def mean_std(values, digits: int = 2, percent: bool = False, replicate=None) -> 
 
     ``percent=True`` prints fractions as percentages. With ``replicate`` (the same cell of the
     1-ulp perturbed run), a ``†`` marks a cell whose text changes under that perturbation."""
-    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or digits < 0:
-        raise ValueError(f"mean_std: digits must be a non-negative integer, got {digits!r}")
+    digits = args.integer("mean_std", "digits", digits, low=0)
     shown = _mean_std_text(_floats(values), int(digits), percent)
     if replicate is not None and _mean_std_text(_floats(replicate), int(digits), percent) != shown:
         shown += " †"

@@ -54,6 +54,7 @@ import re
 import numpy as np
 
 import activations as A
+from afbook import args
 from afbook import plotting as P
 from afbook.display import HTMLDisplay, fmt, inline_script, make_id
 
@@ -371,8 +372,7 @@ def explore(name, x=(-5, 5), max_frames=48, **params):
     """
     act = P.elementwise(name, "explore")
     lo, hi = P.check_interval(x, where="explore")
-    if isinstance(max_frames, bool) or not isinstance(max_frames, numbers.Integral) or max_frames < 2:
-        raise ValueError(f"explore: max_frames must be an integer ≥ 2, got {max_frames!r}")
+    max_frames = args.integer("explore", "max_frames", max_frames, low=2)
     known = {p.name: p for p in act.params}
     fixed, ranges = {}, {}
     for key, value in params.items():
@@ -596,8 +596,7 @@ def softmax(logits=(2.0, 1.0, 0.1), temperature=(0.1, 10.0), frames=21):
         raise ValueError(f"softmax: logits must be a flat list of 2 to 12 numbers, got {logits!r}")
     if not np.all(np.isfinite(z)):
         raise ValueError(f"softmax: logits must be finite, got {logits!r}")
-    if isinstance(frames, bool) or not isinstance(frames, numbers.Integral) or not 2 <= frames <= 41:
-        raise ValueError(f"softmax: frames must be an integer from 2 to 41, got {frames!r}")
+    frames = args.integer("softmax", "frames", frames, low=2, high=41)
     if isinstance(temperature, (tuple, list)):
         tlo, thi, _ = _range_arg("softmax", "temperature", temperature[:2])
         act.bind(temperature=tlo, where="softmax")  # the registry's domain of T (ValueError)
@@ -692,24 +691,10 @@ def _frames_explorer(key, title, controls, make, draw, note=""):
     return Explorer("explorer", key, title, controls, render, note=note)
 
 
-def _int_arg(where, key, value, lo, hi):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
-        raise ValueError(f"{where}: {key} must be an integer from {lo} to {hi}, got {value!r}")
-    return int(value)
-
-
-def _pos_arg(where, key, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where}: {key} must be a positive real number, got {value!r}")
-    if not (math.isfinite(float(value)) and value > 0):
-        raise ValueError(f"{where}: {key} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
 def _grid_values(where, key, value, max_frames, prefer):
     """The static grid of a ``(low, high[, step])`` range argument and the index nearest ``prefer``."""
     lo, hi, step = _range_arg(where, key, value)
-    n = _int_arg(where, "max_frames", max_frames, 2, MAX_PER_SLIDER)
+    n = args.integer(where, "max_frames", max_frames, low=2, high=MAX_PER_SLIDER)
     values, step = nice_grid(lo, hi, n, step)
     if len(values) > n:
         raise ValueError(f"{where}: the step of {key} gives {len(values)} frames, more than "
@@ -749,8 +734,8 @@ def depth(names=DEPTH_NAMES, depth=30, gain=(0.25, 4.0, 0.25), q0=1.0,
         raise ValueError(f"{where}: names has a duplicate: {names!r}")
     for a in acts:
         a.bind({}, where=where)   # every parameter has a default (TypeError otherwise)
-    n_layers = _int_arg(where, "depth", depth, 2, 200)
-    q0 = _pos_arg(where, "q0", q0)
+    n_layers = args.integer(where, "depth", depth, low=2, high=200)
+    q0 = args.positive(where, "q0", q0)
     if isinstance(gain, (tuple, list)) and len(gain) in (2, 3) and all(
             isinstance(v, numbers.Real) and not isinstance(v, bool) for v in gain) and gain[0] <= 0:
         raise ValueError(f"{where}: gain needs low > 0 (a weight variance), got {gain!r}")
@@ -836,10 +821,10 @@ def shrinkage(lambd=(0.0, 2.0), n=60, k=8, noise=0.5, seed=0, max_frames=MAX_PER
     and ``universal`` (Donoho and Johnstone's threshold noise·√(2 ln n)).
     """
     where = "shrinkage"
-    n = _int_arg(where, "n", n, 10, 400)
-    k = _int_arg(where, "k", k, 1, n)
-    noise = _pos_arg(where, "noise", noise)
-    seed = _int_arg(where, "seed", seed, 0, 2 ** 32 - 1)
+    n = args.integer(where, "n", n, low=10, high=400)
+    k = args.integer(where, "k", k, low=1, high=n)
+    noise = args.positive(where, "noise", noise)
+    seed = args.integer(where, "seed", seed, low=0, high=2 ** 32 - 1)
     if isinstance(lambd, (tuple, list)) and len(lambd) in (2, 3) and all(
             isinstance(v, numbers.Real) and not isinstance(v, bool) for v in lambd) and lambd[0] < 0:
         raise ValueError(f"{where}: lambd needs low >= 0 (a threshold), got {lambd!r}")

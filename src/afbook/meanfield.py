@@ -25,11 +25,11 @@ with corners or jumps elsewhere (hard tanh's derivative jumps at ±1), :func:`va
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 import activations as A
+from afbook import args
 
 __all__ = ["SIGMA_W2", "PAIRS", "expect", "variance_map", "chi1", "fixed_point", "iterate",
            "depth_scale", "Pair", "pair_summary", "simulate", "profile"]
@@ -65,10 +65,7 @@ def _q(fn: str, q) -> np.ndarray:
 
 
 def _sw2(fn: str, sigma_w2) -> float:
-    if isinstance(sigma_w2, bool) or not isinstance(sigma_w2, numbers.Real) \
-            or not (sigma_w2 > 0 and math.isfinite(sigma_w2)):
-        raise ValueError(f"{fn}: sigma_w2 must be a positive finite number, got {sigma_w2!r}")
-    return float(sigma_w2)
+    return args.positive(fn, "sigma_w2", sigma_w2)
 
 
 def _rule(splits):
@@ -139,8 +136,7 @@ def iterate(activation: str, q0: float, depth: int, sigma_w2: float = 1.0,
             sigma_b2: float = 0.0, params: dict | None = None) -> np.ndarray:
     """q₁, ..., q_depth: the mean-field second moments of layers 1..depth, from q₀ (the inputs'
     second moment times σ_w² is q₁)."""
-    if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 1:
-        raise ValueError(f"iterate: depth must be a positive integer, got {depth!r}")
+    depth = args.integer("iterate", "depth", depth, low=1)
     sw2 = _sw2("iterate", sigma_w2)
     qs = [sw2 * float(_q("iterate", q0)) + float(sigma_b2)]
     for _ in range(int(depth) - 1):
@@ -243,8 +239,7 @@ def simulate(activation: str, init: str, depth: int, width: int, batch: int = 25
     from afbook.mlp import MLP
 
     for name, v in (("depth", depth), ("width", width), ("batch", batch)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 2:
-            raise ValueError(f"simulate: {name} must be an integer >= 2, got {v!r}")
+        args.integer("simulate", name, v, low=2)
     rng = np.random.default_rng(1000 + seed)
     X = rng.normal(size=(batch, width))
     net = MLP([width] * (depth + 1) + [1], activation=activation, init=init, seed=seed)

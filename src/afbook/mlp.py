@@ -42,6 +42,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 import activations as A
+from afbook import args
 
 __all__ = [
     "INITIALISERS",
@@ -133,8 +134,7 @@ def init_weights(fan_in: int, fan_out: int, scheme: str, rng: np.random.Generato
     limit = sqrt(3) * std, so both have the same variance.
     """
     for name, v in (("fan_in", fan_in), ("fan_out", fan_out)):
-        if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v <= 0:
-            raise ValueError(f"init_weights: {name} must be a positive integer, got {v!r}")
+        args.integer("init_weights", name, v, low=1)
     key = _canonical_init(scheme)
     std = init_std(fan_in, fan_out, key)
     if INITIALISERS[key][2] == "normal":
@@ -146,22 +146,12 @@ def init_weights(fan_in: int, fan_out: int, scheme: str, rng: np.random.Generato
 # --------------------------------------------------------------------------------------------
 # Optimisers: each updates lists of arrays in place.
 # --------------------------------------------------------------------------------------------
-def _positive(owner: str, name: str, value: float, allow_zero: bool = False) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{owner}: {name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{owner}: {name} must be finite and {bound}, got {value!r}")
-    return value
-
-
 class SGD:
     """Stochastic gradient descent with (heavy-ball) momentum: v <- m v - lr g;  w <- w + v."""
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.0):
-        self.lr = _positive("SGD", "lr", lr)
-        self.momentum = _positive("SGD", "momentum", momentum, allow_zero=True)
+        self.lr = args.positive("SGD", "lr", lr)
+        self.momentum = args.positive("SGD", "momentum", momentum, allow_zero=True, below=1)
         if self.momentum >= 1:
             raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
         self._velocity: list[np.ndarray] | None = None
@@ -179,10 +169,10 @@ class Adam:
     """Adam (Kingma & Ba 2015) with bias correction."""
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        self.lr = _positive("Adam", "lr", lr)
-        self.eps = _positive("Adam", "eps", eps)
+        self.lr = args.positive("Adam", "lr", lr)
+        self.eps = args.positive("Adam", "eps", eps)
         for name, b in (("beta1", beta1), ("beta2", beta2)):
-            b = _positive("Adam", name, b, allow_zero=True)
+            b = args.positive("Adam", name, b, allow_zero=True, below=1)
             if b >= 1:
                 raise ValueError(f"Adam: {name} must be in [0, 1), got {b!r}")
         self.beta1, self.beta2 = float(beta1), float(beta2)
@@ -260,10 +250,7 @@ class MLP:
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs at least an input and an output size, got {sizes!r}")
         for s in sizes:
-            if not isinstance(s, numbers.Integral) or isinstance(s, bool):
-                raise TypeError(f"MLP: sizes must be integers, got {s!r} in {sizes!r}")
-            if s <= 0:
-                raise ValueError(f"MLP: every layer size must be > 0, got {s!r} in {sizes!r}")
+            args.integer("MLP", "every layer size in sizes", s, low=1)
         if head not in HEADS:
             raise ValueError(f"MLP: head must be one of {HEADS}, got {head!r}")
         if head == "softmax" and sizes[-1] < 2:
@@ -278,8 +265,7 @@ class MLP:
             )
         params = dict(params or {})
         act(np.zeros(1), **params)  # let the library reject bad parameters now, not mid-training
-        if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
-            raise TypeError(f"MLP: seed must be an integer, got {seed!r}")
+        args.integer("MLP", "seed", seed)
 
         self.sizes = [int(s) for s in sizes]
         self.activation = activation
@@ -513,13 +499,6 @@ def _backward(Ws, df, head: Head, out, Y, zs, acts, masks):
     return gW, gb
 
 
-def _int_arg(where: str, name: str, value, low: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
-        kind = "non-negative" if low == 0 else "positive"
-        raise ValueError(f"{where}: {name} must be a {kind} integer, got {value!r}")
-    return int(value)
-
-
 def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, *, batch_size: int | None = None,
                 optimizer="adam", seed: int = 0, X_val=None, y_val=None,
                 record: Sequence[str] = (), callback: Callable | None = None,
@@ -563,11 +542,11 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, *, batch_size: i
     for net in nets[1:]:
         if (net.sizes, net.activation, net.params, net.head) != (ref.sizes, ref.activation, ref.params, ref.head):
             raise ValueError(f"{where}: all networks need the same sizes, activation, params and head")
-    epochs = _int_arg(where, "epochs", epochs, 0)
+    epochs = args.integer(where, "epochs", epochs, low=0)
     X = ref._check_X(X)
     Y = ref._check_y(y, X.shape[0])
     n, S, L = X.shape[0], len(nets), ref.n_layers
-    batch_size = n if batch_size is None else _int_arg(where, "batch_size", batch_size, 1)
+    batch_size = n if batch_size is None else args.integer(where, "batch_size", batch_size, low=1)
     record = tuple(record)
     for r in record:
         if r not in ("grad_norms", "layer_stats"):

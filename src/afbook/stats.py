@@ -15,13 +15,12 @@
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import special, stats
 
-from afbook import datasets
+from afbook import args, datasets
 
 __all__ = ["Paired", "paired", "holm", "benjamini_hochberg", "bayes_posterior",
            "bayes_accuracy", "bayes_loss"]
@@ -38,10 +37,7 @@ def _vector(fn: str, name: str, v) -> np.ndarray:
 
 
 def _level(fn: str, confidence) -> float:
-    if (not isinstance(confidence, numbers.Real) or isinstance(confidence, bool)
-            or not 0 < confidence < 1):
-        raise ValueError(f"{fn}: confidence must be in (0, 1), got {confidence!r}")
-    return float(confidence)
+    return args.positive(fn, "confidence", confidence, below=1)
 
 
 @dataclass(frozen=True)
@@ -155,8 +151,7 @@ def bayes_posterior(task: str, X, grid: int = 1000) -> np.ndarray:
     if _task("bayes_posterior", task) not in _BAYES_TASKS:
         raise ValueError(f"bayes_posterior: only {_BAYES_TASKS} are classification tasks with "
                          f"a known generator, got {task!r}")
-    if not isinstance(grid, numbers.Integral) or isinstance(grid, bool) or grid < 10:
-        raise ValueError(f"bayes_posterior: grid must be an integer ≥ 10, got {grid!r}")
+    grid = args.integer("bayes_posterior", "grid", grid, low=10)
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"bayes_posterior: X must have shape (n, 2), got {X.shape}")
@@ -178,8 +173,7 @@ def bayes_accuracy(task: str, n: int = 20000, seed: int = 12345,
     The accuracy is E[max(p, 1 − p)] for x from the generator; it is estimated over ``n``
     points drawn by :func:`afbook.datasets.load` with ``seed``, and the standard error is that of
     this Monte Carlo mean (the quadrature error of :func:`bayes_posterior` is far smaller)."""
-    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 100:
-        raise ValueError(f"bayes_accuracy: n must be an integer ≥ 100, got {n!r}")
+    n = args.integer("bayes_accuracy", "n", n, low=100)
     X, _ = datasets.load(_task("bayes_accuracy", task), n=int(n), seed=seed)
     p = bayes_posterior(task, X, grid)
     best = np.maximum(p, 1.0 - p)
