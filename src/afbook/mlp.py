@@ -35,7 +35,6 @@ alone or in a stack.
 """
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
