@@ -587,17 +587,15 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, *, batch_size: i
         acc = np.mean(head.correct(out, T).reshape(S, -1), axis=1) if classify else None
         return loss, acc
 
-    def note(epoch, out):
-        """Record the state after ``epoch`` epochs, given its training logits."""
+    def note(epoch, out, grads):
+        """Record the state after ``epoch`` epochs, given its training logits and (when needed)
+        the full-batch gradients at that state."""
         loss, acc = per_net(out, Y)
         finite = np.isfinite(loss)
         for p in params:
             finite &= np.isfinite(p.reshape(S, -1)).all(axis=1)
         if has_val:
             val_loss, val_acc = per_net(_forward(Ws, bs, ref.f, X_val)[0], Y_val)
-        if "grad_norms" in record:
-            z, zs, acts, _ = _forward(Ws, bs, ref.f, X)
-            gW = _backward(Ws, ref.df, head, z, Y, zs, acts, [])[0]
         for s in np.flatnonzero(alive):
             h = hists[s]
             h["epochs_run"] = epoch
@@ -609,17 +607,17 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, *, batch_size: i
                 if classify:
                     h["val_accuracy"].append(float(val_acc[s]))
             if "grad_norms" in record:
-                h["grad_norms"].append(np.array([np.linalg.norm(g[s]) for g in gW]))
+                h["grad_norms"].append(np.array([np.linalg.norm(g[s]) for g in grads[0]]))
             if "layer_stats" in record:
                 h["layer_stats"].append(nets[s].layer_stats(X))
             if not finite[s]:
                 h["diverged"] = True
                 alive[s] = False
 
-    # Full-batch training without dropout gets the training loss for free: the forward pass of
-    # the step from epoch e is the evaluation of epoch e (and the callback of epoch e runs before
-    # that step, on the weights it evaluated).  Mini-batches and dropout need a forward pass of
-    # their own after each epoch's updates.
+    # Every epoch's state is evaluated by one full-batch forward pass; its backward pass gives the
+    # recorded gradient norms and, in full-batch training without dropout, the step itself (the
+    # callback of epoch e runs before that step, on the weights it evaluated).  Mini-batches and
+    # dropout take their steps in passes of their own.
     lazy = batch_size >= n and dropout is None
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -632,7 +630,9 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, *, batch_size: i
                         gW, gb = _backward(Ws, ref.df, head, out, Y[idx], zs, acts, masks)
                         opt.step(params, gW + gb)
                 out, zs, acts, _ = _forward(Ws, bs, ref.f, X)
-                note(epoch, out)
+                grads = (_backward(Ws, ref.df, head, out, Y, zs, acts, [])
+                         if "grad_norms" in record or (lazy and epoch < epochs) else None)
+                note(epoch, out, grads)
                 if not alive.any():
                     break
                 if epoch > 0 and callback is not None and callback(nets, epoch, hists):
@@ -640,8 +640,7 @@ def fit_stacked(nets: Sequence["MLP"], X, y, epochs: int = 100, *, batch_size: i
                 if epoch == epochs:
                     break
                 if lazy:
-                    gW, gb = _backward(Ws, ref.df, head, out, Y, zs, acts, [])
-                    opt.step(params, gW + gb)
+                    opt.step(params, grads[0] + grads[1])
     finally:
         for s, (net, (weights, biases)) in enumerate(zip(nets, own)):
             for l in range(L):
