@@ -691,9 +691,14 @@ def _frames_explorer(key, title, controls, make, draw, note=""):
     return Explorer("explorer", key, title, controls, render, note=note)
 
 
-def _grid_values(where, key, value, max_frames, prefer):
-    """The static grid of a ``(low, high[, step])`` range argument and the index nearest ``prefer``."""
+def _grid_values(where, key, value, max_frames, prefer, low_bound, what):
+    """The static grid of a ``(low, high[, step])`` range argument and the index nearest ``prefer``.
+    ``low_bound``: (bound, strict) on low, with ``what`` the quantity named in the error."""
     lo, hi, step = _range_arg(where, key, value)
+    bound, strict = low_bound
+    if lo < bound or (strict and lo == bound):
+        raise ValueError(f"{where}: {key} needs low {'>' if strict else '>='} {fmt(bound)} "
+                         f"({what}), got {value!r}")
     n = args.integer(where, "max_frames", max_frames, low=2, high=MAX_PER_SLIDER)
     values, step = nice_grid(lo, hi, n, step)
     if len(values) > n:
@@ -736,17 +741,14 @@ def depth(names=DEPTH_NAMES, depth=30, gain=(0.25, 4.0, 0.25), q0=1.0,
         a.bind({}, where=where)   # every parameter has a default (TypeError otherwise)
     n_layers = args.integer(where, "depth", depth, low=2, high=200)
     q0 = args.positive(where, "q0", q0)
-    if isinstance(gain, (tuple, list)) and len(gain) in (2, 3) and all(
-            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in gain) and gain[0] <= 0:
-        raise ValueError(f"{where}: gain needs low > 0 (a weight variance), got {gain!r}")
-    values, step, init = _grid_values(where, "gain", gain, max_frames, 1.0)
+    values, step, init = _grid_values(where, "gain", gain, max_frames, 1.0, (0.0, True),
+                                      "a weight variance")
 
     ratio, spread = {}, {}
     for a in acts:
         rows = [meanfield.profile(a.name, q0, n_layers, g) for g in values]
         ratio[a.name] = np.array([r["gains"] for r in rows])
         spread[a.name] = np.sqrt(np.array([r["q"] for r in rows]))
-    for a in acts:
         for table, what in ((ratio, "gradient ratio"), (spread, "spread")):
             t = table[a.name]
             if not (np.all(np.isfinite(t)) and np.all(t > 0)):
@@ -825,11 +827,9 @@ def shrinkage(lambd=(0.0, 2.0), n=60, k=8, noise=0.5, seed=0, max_frames=MAX_PER
     k = args.integer(where, "k", k, low=1, high=n)
     noise = args.positive(where, "noise", noise)
     seed = args.integer(where, "seed", seed, low=0, high=2 ** 32 - 1)
-    if isinstance(lambd, (tuple, list)) and len(lambd) in (2, 3) and all(
-            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in lambd) and lambd[0] < 0:
-        raise ValueError(f"{where}: lambd needs low >= 0 (a threshold), got {lambd!r}")
     values, step, init = _grid_values(where, "lambd", lambd, max_frames,
-                                      float(A.soft_shrink.defaults["lambd"]))
+                                      float(A.soft_shrink.defaults["lambd"]), (0.0, False),
+                                      "a threshold")
     for v in (values[0], values[-1]):
         A.soft_shrink.bind({"lambd": v}, where=where)
         A.hard_shrink.bind({"lambd": v}, where=where)
