@@ -224,6 +224,17 @@ def _run(fn, *args, **kwargs):
     return out, exc, msgs
 
 
+def _numeric_array(out):
+    """(array, None) when the reader's output is an array of real numbers, else (None, message)."""
+    try:
+        got = np.asarray(out)
+        if got.dtype == object or got.dtype.kind not in "biuf":
+            raise TypeError(got.dtype)
+    except Exception:  # noqa: BLE001 - the reader's output may be anything
+        return None, f"returned {type(out).__name__}, not numbers"
+    return got, None
+
+
 def _no_output(out, exc):
     """(problems, hints) when the reader's function raised or returned None, else None."""
     if exc is not None:
@@ -342,31 +353,26 @@ def check(fn, name, derivative=False, **params):
         if missing:
             problems, hints = missing
         else:
-            try:
-                got = np.asarray(out)
-                if got.dtype == object or got.dtype.kind not in "biuf":
-                    raise TypeError(got.dtype)
-            except Exception:  # noqa: BLE001
-                problems.append(f"returned {type(out).__name__}, not numbers")
-                got = None
-            if got is not None:
-                if got.shape != expected.shape:
-                    problems.append(f"returned shape {got.shape}, expected {expected.shape} (the shape must not change)")
-                else:
-                    in_dt = np.asarray(x_ref).dtype
-                    if in_dt == np.float32 and got.dtype != np.float32:
-                        problems.append(f"dtype changed: float32 input gave {got.dtype} output")
-                        hints.append("keep the input's dtype: avoid float64 arrays/constants such as np.array(0.5) in "
-                                     "the formula (plain Python numbers are fine), or end with .astype(x.dtype)")
-                    elif got.dtype.kind in "biu":
-                        problems.append(f"returned {got.dtype} values, expected floating point")
-                        hints.append("convert the result, e.g. (x > 0).astype(x.dtype)")
-                    elif in_dt == np.float64 and got.dtype != np.float64:
-                        problems.append(f"dtype changed: float64 input gave {got.dtype} output")
-                    cmp = _compare(x_ref, expected, got, kind, derivative, act, is_vector)
-                    if cmp:
-                        problems.append(cmp[0])
-                        hints += cmp[1]
+            got, msg = _numeric_array(out)
+            if msg:
+                problems.append(msg)
+            elif got.shape != expected.shape:
+                problems.append(f"returned shape {got.shape}, expected {expected.shape} (the shape must not change)")
+            else:
+                in_dt = np.asarray(x_ref).dtype
+                if in_dt == np.float32 and got.dtype != np.float32:
+                    problems.append(f"dtype changed: float32 input gave {got.dtype} output")
+                    hints.append("keep the input's dtype: avoid float64 arrays/constants such as np.array(0.5) in "
+                                 "the formula (plain Python numbers are fine), or end with .astype(x.dtype)")
+                elif got.dtype.kind in "biu":
+                    problems.append(f"returned {got.dtype} values, expected floating point")
+                    hints.append("convert the result, e.g. (x > 0).astype(x.dtype)")
+                elif in_dt == np.float64 and got.dtype != np.float64:
+                    problems.append(f"dtype changed: float64 input gave {got.dtype} output")
+                cmp = _compare(x_ref, expected, got, kind, derivative, act, is_vector)
+                if cmp:
+                    problems.append(cmp[0])
+                    hints += cmp[1]
             if isinstance(x_user, np.ndarray) and not np.array_equal(x_user, x_ref, equal_nan=True):
                 problems.append("changed its input array in place")
                 hints.append("work on a copy (np.where / np.maximum return new arrays; `x[x < 0] = 0` edits the caller's data)")
@@ -530,12 +536,9 @@ def _masked_reference(scores, mask):
 
 
 def _array_verify(got, expected, rtol=1e-7, atol=1e-12):
-    try:
-        g = np.asarray(got)
-        if g.dtype == object or g.dtype.kind not in "biuf":
-            raise TypeError
-    except Exception:  # noqa: BLE001
-        return f"returned {type(got).__name__}, not an array of numbers"
+    g, msg = _numeric_array(got)
+    if msg:
+        return msg
     if g.shape != expected.shape:
         return f"returned shape {g.shape}, expected {expected.shape}"
     if expected.dtype == np.float32 and g.dtype != np.float32:
