@@ -44,7 +44,8 @@ __all__ = [
     "train_on_task", "train_seeds", "Table", "mean_std", "EXPERIMENTS", "run", "load",
     "results_dir", "provenance", "provenance_note", "values", "find", "paired_stats", "verdict",
     "SCHEMA", "FAIR_RANKING", "run_fair_ranking", "fair_settings", "fair_cell", "fair_epoch_grid",
-    "fair_choice_scores", "chosen", "fair_values", "fair_fixed_budget", "fair_means", "fair_ranks", "fair_comparisons", "fair_epochs",
+    "fair_choice_scores", "chosen", "fair_values", "fair_fixed_budget", "fair_means", "fair_ranks",
+    "fair_comparisons", "fair_epochs",
     "epochs_comparisons",
 ]
 
